@@ -27,6 +27,14 @@ public interface ActivationSource extends AutoCloseable {
      */
     double[][] readColumns(int from, int to) throws IOException;
 
+    /**
+     * Whether the stored values are float32 (widened to double by {@link #readColumns}); false for float64 data.
+     * Reference-compatibility code needs it to apply float32 arithmetic where the reference did.
+     */
+    default boolean float32() {
+        return true;
+    }
+
     /** Where the data comes from, for error messages (a path, or "in-memory"). */
     String describe();
 

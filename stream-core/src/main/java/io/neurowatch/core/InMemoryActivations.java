@@ -9,8 +9,9 @@ public final class InMemoryActivations implements ActivationSource {
     private final int cols;
     private final double[] data;
     private final String origin;
+    private final boolean float32;
 
-    private InMemoryActivations(int rows, int cols, double[] data, String origin) {
+    private InMemoryActivations(int rows, int cols, double[] data, String origin, boolean float32) {
         if ((long) rows * cols != data.length) {
             throw new IllegalArgumentException(
                     "data length " + data.length + " does not match shape [" + rows + ", " + cols + "]");
@@ -19,11 +20,12 @@ public final class InMemoryActivations implements ActivationSource {
         this.cols = cols;
         this.data = data;
         this.origin = origin;
+        this.float32 = float32;
     }
 
     /** Wraps (does not copy) a row-major double array of shape [rows, cols]. */
     public static InMemoryActivations wrap(int rows, int cols, double[] rowMajor, String origin) {
-        return new InMemoryActivations(rows, cols, rowMajor, origin);
+        return new InMemoryActivations(rows, cols, rowMajor, origin, false);
     }
 
     /** Copies a row-major float array of shape [rows, cols], widening exactly. */
@@ -32,12 +34,12 @@ public final class InMemoryActivations implements ActivationSource {
         for (int i = 0; i < d.length; i++) {
             d[i] = rowMajor[i];
         }
-        return new InMemoryActivations(rows, cols, d, origin);
+        return new InMemoryActivations(rows, cols, d, origin, true);
     }
 
-    /** One unit: N activations as a single column. */
+    /** One unit: N float64 activations as a single column. */
     public static InMemoryActivations ofColumn(double[] column) {
-        return new InMemoryActivations(column.length, 1, column.clone(), "in-memory");
+        return new InMemoryActivations(column.length, 1, column.clone(), "in-memory", false);
     }
 
     @Override
@@ -61,6 +63,11 @@ public final class InMemoryActivations implements ActivationSource {
             }
         }
         return out;
+    }
+
+    @Override
+    public boolean float32() {
+        return float32;
     }
 
     @Override

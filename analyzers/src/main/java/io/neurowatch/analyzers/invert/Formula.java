@@ -1,0 +1,286 @@
+package io.neurowatch.analyzers.invert;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * A boolean formula over concept literals, normalised the way sympy 1.11 normalises the reference's formulas, with
+ * sympy's printed form as the canonical string.
+ *
+ * <p>Normalisation (spec invert.md §3.4): nested nodes of the same operator are flattened, identical arguments are
+ * de-duplicated, and a node left with one argument becomes that argument. There is deliberately no absorption,
+ * contradiction or tautology rule: {@code a & (a | b)} and {@code a & ~a} stay as they are, exactly as in sympy.
+ *
+ * <p>Arguments are kept sorted by {@link #ORDER}, so two formulas are equal (by {@code equals}) iff their canonical
+ * strings are equal. Instances are immutable.
+ */
+public sealed interface Formula permits Formula.Sym, Formula.Not, Formula.And, Formula.Or {
+
+    /** Sympy's sort key: node count, then class (Symbol < And < Not < Or), then arity, then arguments. */
+    Comparator<Formula> ORDER = Formula::compareCanonical;
+
+    /** Nodes in the tree: a symbol is 1, a negation 2, an operator 1 plus its children. */
+    int nodeCount();
+
+    /** Number of literals (leaves), counting {@code ~c} once. */
+    int literals();
+
+    /** Distinct concept ids, sorted by code point. */
+    default List<String> conceptIds() {
+        TreeSet<String> ids = new TreeSet<>(Formula::compareCodePoints);
+        collectIds(ids);
+        return List.copyOf(ids);
+    }
+
+    /** Adds the ids of this formula's symbols to {@code out}. */
+    void collectIds(java.util.Collection<String> out);
+
+    /** Sympy's {@code str()} of the formula: {@code " & "}, {@code " | "}, {@code "~"}, compound args parenthesised. */
+    String canonical();
+
+    /** A concept symbol; {@code index} is its label column, {@code id} its printed name. */
+    record Sym(int index, String id) implements Formula {
+        @Override
+        public int nodeCount() {
+            return 1;
+        }
+
+        @Override
+        public int literals() {
+            return 1;
+        }
+
+        @Override
+        public void collectIds(java.util.Collection<String> out) {
+            out.add(id);
+        }
+
+        @Override
+        public String canonical() {
+            return id;
+        }
+
+        @Override
+        public String toString() {
+            return id;
+        }
+    }
+
+    /** Negation; only symbols are negated in INVERT formulas. */
+    record Not(Sym sym) implements Formula {
+        @Override
+        public int nodeCount() {
+            return 2;
+        }
+
+        @Override
+        public int literals() {
+            return 1;
+        }
+
+        @Override
+        public void collectIds(java.util.Collection<String> out) {
+            out.add(sym.id());
+        }
+
+        @Override
+        public String canonical() {
+            return "~" + sym.id();
+        }
+
+        @Override
+        public String toString() {
+            return canonical();
+        }
+    }
+
+    /** Conjunction of two or more arguments in canonical order. */
+    record And(List<Formula> args) implements Formula {
+        public And {
+            args = List.copyOf(args);
+        }
+
+        @Override
+        public int nodeCount() {
+            return 1 + args.stream().mapToInt(Formula::nodeCount).sum();
+        }
+
+        @Override
+        public int literals() {
+            return args.stream().mapToInt(Formula::literals).sum();
+        }
+
+        @Override
+        public void collectIds(java.util.Collection<String> out) {
+            args.forEach(a -> a.collectIds(out));
+        }
+
+        @Override
+        public String canonical() {
+            return join(args, " & ");
+        }
+
+        @Override
+        public String toString() {
+            return canonical();
+        }
+    }
+
+    /** Disjunction of two or more arguments in canonical order. */
+    record Or(List<Formula> args) implements Formula {
+        public Or {
+            args = List.copyOf(args);
+        }
+
+        @Override
+        public int nodeCount() {
+            return 1 + args.stream().mapToInt(Formula::nodeCount).sum();
+        }
+
+        @Override
+        public int literals() {
+            return args.stream().mapToInt(Formula::literals).sum();
+        }
+
+        @Override
+        public void collectIds(java.util.Collection<String> out) {
+            args.forEach(a -> a.collectIds(out));
+        }
+
+        @Override
+        public String canonical() {
+            return join(args, " | ");
+        }
+
+        @Override
+        public String toString() {
+            return canonical();
+        }
+    }
+
+    static Sym sym(int index, String id) {
+        return new Sym(index, id);
+    }
+
+    static Not not(Sym s) {
+        return new Not(s);
+    }
+
+    /** {@code left & right}, normalised. */
+    static Formula and(Formula left, Formula right) {
+        return combine(true, left, right);
+    }
+
+    /** {@code left | right}, normalised. */
+    static Formula or(Formula left, Formula right) {
+        return combine(false, left, right);
+    }
+
+    private static Formula combine(boolean isAnd, Formula left, Formula right) {
+        TreeSet<Formula> args = new TreeSet<>(ORDER);
+        addFlattened(isAnd, left, args);
+        addFlattened(isAnd, right, args);
+        if (args.size() == 1) {
+            return args.first();
+        }
+        List<Formula> list = new ArrayList<>(args);
+        return isAnd ? new And(list) : new Or(list);
+    }
+
+    private static void addFlattened(boolean isAnd, Formula f, TreeSet<Formula> out) {
+        if (isAnd && f instanceof And a) {
+            out.addAll(a.args());
+        } else if (!isAnd && f instanceof Or o) {
+            out.addAll(o.args());
+        } else {
+            out.add(f);
+        }
+    }
+
+    private static String join(List<Formula> args, String op) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < args.size(); i++) {
+            if (i > 0) {
+                sb.append(op);
+            }
+            Formula a = args.get(i);
+            boolean compound = a instanceof And || a instanceof Or;
+            if (compound) {
+                sb.append('(');
+            }
+            sb.append(a.canonical());
+            if (compound) {
+                sb.append(')');
+            }
+        }
+        return sb.toString();
+    }
+
+    private static int classRank(Formula f) {
+        if (f instanceof Sym) {
+            return 0;
+        } else if (f instanceof And) {
+            return 1;
+        } else if (f instanceof Not) {
+            return 2;
+        }
+        return 3;
+    }
+
+    private static List<Formula> argsOf(Formula f) {
+        if (f instanceof And a) {
+            return a.args();
+        } else if (f instanceof Or o) {
+            return o.args();
+        } else if (f instanceof Not n) {
+            return List.of(n.sym());
+        }
+        return List.of();
+    }
+
+    /** Total order equal to sympy 1.11's printing order of boolean arguments (spec §3.4). */
+    static int compareCanonical(Formula a, Formula b) {
+        int c = Integer.compare(a.nodeCount(), b.nodeCount());
+        if (c != 0) {
+            return c;
+        }
+        c = Integer.compare(classRank(a), classRank(b));
+        if (c != 0) {
+            return c;
+        }
+        if (a instanceof Sym sa && b instanceof Sym sb) {
+            return compareCodePoints(sa.id(), sb.id());
+        }
+        List<Formula> x = argsOf(a);
+        List<Formula> y = argsOf(b);
+        c = Integer.compare(x.size(), y.size());
+        if (c != 0) {
+            return c;
+        }
+        for (int i = 0; i < x.size(); i++) {
+            c = compareCanonical(x.get(i), y.get(i));
+            if (c != 0) {
+                return c;
+            }
+        }
+        return 0;
+    }
+
+    /** Unicode code-point order (Python's str order), not Java's UTF-16 unit order. */
+    static int compareCodePoints(String a, String b) {
+        int i = 0;
+        int j = 0;
+        while (i < a.length() && j < b.length()) {
+            int ca = a.codePointAt(i);
+            int cb = b.codePointAt(j);
+            if (ca != cb) {
+                return Integer.compare(ca, cb);
+            }
+            i += Character.charCount(ca);
+            j += Character.charCount(cb);
+        }
+        return Integer.compare(a.length() - i, b.length() - j);
+    }
+}
