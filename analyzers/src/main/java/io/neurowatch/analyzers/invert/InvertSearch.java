@@ -177,11 +177,19 @@ final class InvertSearch {
             transformed = new double[total];
         }
         for (int i = 0; i < total; i++) {
-            double s = 1.0 / (1.0 + Math.exp(-a[i]));
-            transformed[i] = float32 ? (float) s : s;
+            transformed[i] = float32 ? sigmoid32((float) a[i]) : 1.0 / (1.0 + Math.exp(-a[i]));
         }
         compatRanks.compute(transformed, total);
         return compatRanks;
+    }
+
+    /**
+     * torch's float32 sigmoid on CPU: {@code 1 / (1 + exp(-x))} with every step rounded to float32. The rounding of
+     * the sum is what merges nearby large activations into ties; a correctly rounded sigmoid would not.
+     */
+    static float sigmoid32(float x) {
+        float e = (float) Math.exp(-x);
+        return 1f / (1f + e);
     }
 
     private void computeAtoms(int[] rk) {
