@@ -38,7 +38,15 @@ public sealed interface Formula permits Formula.Sym, Formula.Not, Formula.And, F
     void collectIds(java.util.Collection<String> out);
 
     /** Sympy's {@code str()} of the formula: {@code " & "}, {@code " | "}, {@code "~"}, compound args parenthesised. */
-    String canonical();
+    default String canonical() {
+        return render(Sym::id);
+    }
+
+    /**
+     * The canonical layout with each symbol printed by {@code name} (for example human-readable concept names).
+     * Argument order stays that of the ids, so the result is stable.
+     */
+    String render(java.util.function.Function<Sym, String> name);
 
     /** A concept symbol; {@code index} is its label column, {@code id} its printed name. */
     record Sym(int index, String id) implements Formula {
@@ -58,8 +66,8 @@ public sealed interface Formula permits Formula.Sym, Formula.Not, Formula.And, F
         }
 
         @Override
-        public String canonical() {
-            return id;
+        public String render(java.util.function.Function<Sym, String> name) {
+            return name.apply(this);
         }
 
         @Override
@@ -86,8 +94,8 @@ public sealed interface Formula permits Formula.Sym, Formula.Not, Formula.And, F
         }
 
         @Override
-        public String canonical() {
-            return "~" + sym.id();
+        public String render(java.util.function.Function<Sym, String> name) {
+            return "~" + name.apply(sym);
         }
 
         @Override
@@ -118,8 +126,8 @@ public sealed interface Formula permits Formula.Sym, Formula.Not, Formula.And, F
         }
 
         @Override
-        public String canonical() {
-            return join(args, " & ");
+        public String render(java.util.function.Function<Sym, String> name) {
+            return join(args, " & ", name);
         }
 
         @Override
@@ -150,8 +158,8 @@ public sealed interface Formula permits Formula.Sym, Formula.Not, Formula.And, F
         }
 
         @Override
-        public String canonical() {
-            return join(args, " | ");
+        public String render(java.util.function.Function<Sym, String> name) {
+            return join(args, " | ", name);
         }
 
         @Override
@@ -199,7 +207,7 @@ public sealed interface Formula permits Formula.Sym, Formula.Not, Formula.And, F
         }
     }
 
-    private static String join(List<Formula> args, String op) {
+    private static String join(List<Formula> args, String op, java.util.function.Function<Sym, String> name) {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < args.size(); i++) {
             if (i > 0) {
@@ -210,7 +218,7 @@ public sealed interface Formula permits Formula.Sym, Formula.Not, Formula.And, F
             if (compound) {
                 sb.append('(');
             }
-            sb.append(a.canonical());
+            sb.append(a.render(name));
             if (compound) {
                 sb.append(')');
             }

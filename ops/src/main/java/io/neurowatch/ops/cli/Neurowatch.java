@@ -1,0 +1,45 @@
+package io.neurowatch.ops.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code neurowatch} command: one subcommand per job. */
+@Command(name = "neurowatch", mixinStandardHelpOptions = true, version = "neurowatch 0.1.0",
+        description = "Watches the inside of deployed deep networks: labels neurons with concepts (INVERT), "
+                + "finds anomalous neurons and raises artifact alerts.",
+        subcommands = {ExplainCommand.class, DemoCommand.class, BenchCommand.class,
+            CommandLine.HelpCommand.class})
+public final class Neurowatch implements Runnable {
+
+    /** Exit code for bad input (files, flags); 1 is left for internal failures. */
+    public static final int EXIT_BAD_INPUT = 2;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static void main(String[] args) {
+        System.exit(newCommandLine().execute(args));
+    }
+
+    /** A command line whose errors print one clear line (the message names the file or field), not a trace. */
+    public static CommandLine newCommandLine() {
+        CommandLine cl = new CommandLine(new Neurowatch());
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            PrintWriter err = cmd.getErr();
+            boolean input = ex instanceof IllegalArgumentException || ex instanceof java.io.IOException;
+            err.println("error: " + (ex.getMessage() == null ? ex.toString() : ex.getMessage()));
+            if (!input || Boolean.getBoolean("neurowatch.debug")) {
+                ex.printStackTrace(err);
+            }
+            err.flush();
+            return input ? EXIT_BAD_INPUT : 1;
+        });
+        return cl;
+    }
+}
