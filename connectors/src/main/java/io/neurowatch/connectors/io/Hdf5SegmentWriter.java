@@ -57,9 +57,6 @@ public final class Hdf5SegmentWriter implements AutoCloseable {
         this.nextSequence = nextSequence;
         this.committedRows = committedRows;
         this.features = features;
-        if (features > 0) {
-            this.rowsPerSegment = resolveRowsPerSegment(features);
-        }
     }
 
     /** Opens with {@link Hdf5WriteOptions#defaults()} and segments of about 256 MiB. */
@@ -216,16 +213,15 @@ public final class Hdf5SegmentWriter implements AutoCloseable {
         if (d == 0) {
             throw new IllegalArgumentException("rows with 0 features cannot be stored (appending to " + dir + ")");
         }
-        if (features <= 0) {
+        if (features > 0 && d != features) {
+            throw new IllegalArgumentException("batch has D = " + d + " features per row but the segments in "
+                    + dir + " have D = " + features + "; D cannot change within a store");
+        }
+        if (rowsPerSegment == 0) {
+            // First rows of this writer: D is now known, so the options can be checked against it.
             Hdf5ActivationWriter.checkFeatureShape(options, d, dir);
             rowsPerSegment = resolveRowsPerSegment(d);
             features = d;
-        } else if (d != features) {
-            throw new IllegalArgumentException("batch has D = " + d + " features per row but the segments in "
-                    + dir + " have D = " + features + "; D cannot change within a store");
-        } else if (rowsPerSegment == 0) {
-            Hdf5ActivationWriter.checkFeatureShape(options, d, dir);
-            rowsPerSegment = resolveRowsPerSegment(d);
         }
     }
 

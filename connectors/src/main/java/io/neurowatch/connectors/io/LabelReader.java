@@ -53,15 +53,16 @@ public final class LabelReader {
     }
 
     private static boolean isNpy(Path file) throws IOException {
+        if (file.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".npy")) {
+            return true; // let NpyReader report a bad magic rather than give a confusing HDF5 error
+        }
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             ByteBuffer b = ByteBuffer.allocate(NpyReader.MAGIC.length);
-            while (b.hasRemaining() && ch.read(b) >= 0) {
-                // read until full or EOF
+            int n = 0;
+            while (b.hasRemaining() && n >= 0) {
+                n = ch.read(b);
             }
-            if (file.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".npy")) {
-                return true; // let NpyReader report the bad magic rather than a confusing HDF5 error
-            }
-            return b.position() == NpyReader.MAGIC.length && Arrays.equals(b.array(), NpyReader.MAGIC);
+            return !b.hasRemaining() && Arrays.equals(b.array(), NpyReader.MAGIC);
         }
     }
 

@@ -140,7 +140,7 @@ class LabelReaderTest {
         try (WritableHdfFile w = HdfFile.write(f)) {
             w.putDataset("labels", bytes, DatasetCreationOptions.builder().unsigned().chunkDimensions(500, 7)
                     .deflate().build());
-            w.putDataset("wide/labels64", longs);
+            w.putGroup("wide").putDataset("labels64", longs);
         }
         LabelMatrix expected = LabelMatrix.fromDense(dense, 7);
         assertEquals(expected, LabelReader.read(f));
