@@ -1,0 +1,39 @@
+package io.neurowatch.analyzers.labels;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Remembers the last published label of every (neuron, method) and reports which labels changed in a new run.
+ * A change is a different label string or status; score movements alone are not drift. Not thread-safe: owned by
+ * the labeller.
+ */
+public final class LabelDriftTracker {
+    private record Slot(NeuronKey neuron, String method) {
+    }
+
+    private final Map<Slot, NeuronLabel> last = new HashMap<>();
+
+    /** Seeds the tracker with labels published before a restart, so a restart does not look like drift. */
+    public void restore(NeuronLabel label) {
+        last.put(new Slot(label.neuron(), label.method()), label);
+    }
+
+    /** Records a run's labels and returns the changes, in input order. */
+    public List<LabelChange> update(List<NeuronLabel> labels) {
+        List<LabelChange> changes = new ArrayList<>();
+        for (NeuronLabel l : labels) {
+            NeuronLabel prev = last.put(new Slot(l.neuron(), l.method()), l);
+            if (prev == null || !prev.label().equals(l.label()) || !prev.status().equals(l.status())) {
+                changes.add(new LabelChange(prev, l));
+            }
+        }
+        return changes;
+    }
+
+    public int size() {
+        return last.size();
+    }
+}

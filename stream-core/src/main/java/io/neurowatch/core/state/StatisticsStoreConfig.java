@@ -1,0 +1,62 @@
+package io.neurowatch.core.state;
+
+import org.apache.datasketches.kll.KllSketch;
+
+/**
+ * Settings of a {@link StatisticsStore}, fixed when it is opened. Copy-on-write: each {@code withX} returns a new
+ * config, so {@link #defaults()} is safe to share.
+ *
+ * @param sketchK KLL k of new sketches; 200 gives about 1.33% rank error per quantile query (see
+ *     {@link NeuronSketch}). Changing it affects new sketches only; merged reads use the smallest k involved.
+ * @param histogramQuantiles q: each neuron's bin edges are the first batch's quantiles at ranks i/q, giving at most
+ *     {@code 2q + 3} bins (see {@link BinEdges}) and an AUROC error bound near {@code 1/(2q)} without drift.
+ *     The writer caches one histogram per (neuron, concept) of the two newest buckets, {@code 16 * (2q + 3)}
+ *     bytes each: about 2 KB for q = 64, so 512 neurons x 50 concepts take about 50 MB per bucket; lower q for
+ *     wide layers with many concepts. Each apply rewrites the histograms it touches (about {@code 2 * (2q + 3)}
+ *     bytes each). Changing q affects neurons seen for the first time only.
+ * @param bucketMillis length of a time bucket; statistics are kept per bucket of sample timestamps and merged on
+ *     read, so retention can drop whole buckets. Persisted: reopening with another value is refused.
+ * @param syncWrites whether every write waits for fsync of the write-ahead log. With false, a process crash still
+ *     loses nothing (the OS holds the log), but a machine crash may lose the last applies: statistics and offsets
+ *     together, never one without the other.
+ */
+public record StatisticsStoreConfig(int sketchK, int histogramQuantiles, long bucketMillis, boolean syncWrites) {
+    public static final int DEFAULT_HISTOGRAM_QUANTILES = 64;
+    public static final long DEFAULT_BUCKET_MILLIS = 3_600_000L;
+
+    /** @throws IllegalArgumentException if a value is out of range */
+    public StatisticsStoreConfig {
+        if (sketchK < 8 || sketchK > KllSketch.MAX_K) {
+            throw new IllegalArgumentException("sketchK must be in [8, " + KllSketch.MAX_K + "], found " + sketchK);
+        }
+        if (histogramQuantiles < 1 || histogramQuantiles > 10_000) {
+            throw new IllegalArgumentException("histogramQuantiles must be in [1, 10000], found "
+                    + histogramQuantiles);
+        }
+        if (bucketMillis < 1) {
+            throw new IllegalArgumentException("bucketMillis must be >= 1, found " + bucketMillis);
+        }
+    }
+
+    /** k = 200, q = 64, one-hour buckets, synchronous writes. */
+    public static StatisticsStoreConfig defaults() {
+        return new StatisticsStoreConfig(NeuronSketch.DEFAULT_K, DEFAULT_HISTOGRAM_QUANTILES,
+                DEFAULT_BUCKET_MILLIS, true);
+    }
+
+    public StatisticsStoreConfig withSketchK(int k) {
+        return new StatisticsStoreConfig(k, histogramQuantiles, bucketMillis, syncWrites);
+    }
+
+    public StatisticsStoreConfig withHistogramQuantiles(int q) {
+        return new StatisticsStoreConfig(sketchK, q, bucketMillis, syncWrites);
+    }
+
+    public StatisticsStoreConfig withBucketMillis(long millis) {
+        return new StatisticsStoreConfig(sketchK, histogramQuantiles, millis, syncWrites);
+    }
+
+    public StatisticsStoreConfig withSyncWrites(boolean sync) {
+        return new StatisticsStoreConfig(sketchK, histogramQuantiles, bucketMillis, sync);
+    }
+}
