@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "neurowatch", mixinStandardHelpOptions = true, version = "neurowatch 0.1.0",
         description = "Watches the inside of deployed deep networks: labels neurons with concepts (INVERT), "
                 + "finds anomalous neurons and raises artifact alerts.",
-        subcommands = {ExplainCommand.class, DemoCommand.class, BenchCommand.class, BrokerCommand.class,
+        subcommands = {ExplainCommand.class, DemoCommand.class, ReplayCommand.class, BenchCommand.class, BrokerCommand.class,
             CommandLine.HelpCommand.class})
 public final class Neurowatch implements Runnable {
 

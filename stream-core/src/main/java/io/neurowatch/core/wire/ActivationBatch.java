@@ -1,0 +1,238 @@
+package io.neurowatch.core.wire;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One Kafka record's worth of activations: a batch of B samples of one layer of one model, as an inference service
+ * sends it. The activation matrix is [B, D], row-major, float32; a [C, H, W] layer is flattened row-major and its
+ * shape may travel in {@link #featureShape()}.
+ *
+ * <p>Optional sections are null when absent: {@code featureShape} (product D), {@code timestampsMillis} (B epoch
+ * milliseconds), {@code labels} (B samples of concept ids) and {@code similarities} ([B, M] row-major float32,
+ * reserved for CLIP-Dissect's image–concept similarities).
+ *
+ * <p>The constructor enforces every rule the decoder enforces, so every instance encodes to a record that decodes
+ * back to an equal instance. Arrays are copied on the way in and out, so an instance is immutable and thread-safe;
+ * use {@link #activation}, {@link #row} and {@link #similarity} to read single values without copying the matrix.
+ *
+ * @param modelId model identifier, non-empty, at most {@value WireFormat#MAX_STRING_BYTES} UTF-8 bytes
+ * @param modelVersion model version, possibly empty, same length limit
+ * @param layer layer name, non-empty, same length limit
+ * @param sampleIds B sample ids, unique within the batch (and, by contract with the producer, per model)
+ * @param features D, the number of flattened features
+ * @param activations B·D finite values, row-major
+ * @param featureShape optional unflattened shape of one sample's features, rank 1 to 8, product D
+ * @param timestampsMillis optional per-sample epoch milliseconds, B entries
+ * @param labels optional per-sample concept labels, B samples
+ * @param similarities optional per-sample concept similarities, B·M finite values, row-major, M ≥ 1
+ */
+public record ActivationBatch(String modelId, String modelVersion, String layer, long[] sampleIds, int features,
+        float[] activations, int[] featureShape, long[] timestampsMillis, ConceptLabels labels,
+        float[] similarities) {
+
+    /**
+     * @throws NullPointerException if a required component is null
+     * @throws IllegalArgumentException if a rule of the wire format does not hold; the message says which
+     */
+    public ActivationBatch {
+        require(WireChecks.string("modelId", modelId, false));
+        require(WireChecks.string("modelVersion", modelVersion, true));
+        require(WireChecks.string("layer", layer, false));
+        sampleIds = Objects.requireNonNull(sampleIds, "sampleIds").clone();
+        activations = Objects.requireNonNull(activations, "activations").clone();
+        featureShape = featureShape == null ? null : featureShape.clone();
+        timestampsMillis = timestampsMillis == null ? null : timestampsMillis.clone();
+        similarities = similarities == null ? null : similarities.clone();
+
+        int batch = sampleIds.length;
+        require(WireChecks.dimension("batch size B", batch, WireFormat.MAX_BATCH_SIZE));
+        require(WireChecks.dimension("features D", features, WireFormat.MAX_FEATURES));
+        if ((long) batch * features != activations.length) {
+            throw new IllegalArgumentException("activations has " + activations.length + " values, expected B·D = "
+                    + batch + "·" + features);
+        }
+        require(WireChecks.nonFinite(activations, features, "activation"));
+        require(WireChecks.duplicateSampleId(sampleIds));
+        if (featureShape != null) {
+            require(WireChecks.featureShape(featureShape, features));
+        }
+        if (timestampsMillis != null && timestampsMillis.length != batch) {
+            throw new IllegalArgumentException(timestampsMillis.length + " timestamps for " + batch + " samples");
+        }
+        if (labels != null && labels.samples() != batch) {
+            throw new IllegalArgumentException("labels describe " + labels.samples() + " samples, batch has "
+                    + batch);
+        }
+        if (similarities != null) {
+            if (similarities.length % batch != 0) {
+                throw new IllegalArgumentException("similarities has " + similarities.length
+                        + " values, not a multiple of B = " + batch);
+            }
+            int width = similarities.length / batch;
+            require(WireChecks.dimension("similarity width M", width, WireFormat.MAX_SIMILARITY_WIDTH));
+            require(WireChecks.nonFinite(similarities, width, "similarity"));
+        }
+    }
+
+    /**
+     * A batch without optional sections; add them with the {@code with...} methods.
+     *
+     * @throws IllegalArgumentException as the canonical constructor
+     */
+    public static ActivationBatch of(String modelId, String modelVersion, String layer, long[] sampleIds,
+            int features, float[] activations) {
+        return new ActivationBatch(modelId, modelVersion, layer, sampleIds, features, activations, null, null, null,
+                null);
+    }
+
+    /** This batch with {@code shape} as feature shape (null removes it). */
+    public ActivationBatch withFeatureShape(int... shape) {
+        return new ActivationBatch(modelId, modelVersion, layer, sampleIds, features, activations, shape,
+                timestampsMillis, labels, similarities);
+    }
+
+    /** This batch with per-sample timestamps (null removes them). */
+    public ActivationBatch withTimestamps(long[] millis) {
+        return new ActivationBatch(modelId, modelVersion, layer, sampleIds, features, activations, featureShape,
+                millis, labels, similarities);
+    }
+
+    /** This batch with per-sample concept labels (null removes them). */
+    public ActivationBatch withLabels(ConceptLabels conceptLabels) {
+        return new ActivationBatch(modelId, modelVersion, layer, sampleIds, features, activations, featureShape,
+                timestampsMillis, conceptLabels, similarities);
+    }
+
+    /** This batch with a row-major [B, M] similarity matrix (null removes it). */
+    public ActivationBatch withSimilarities(float[] rowMajor) {
+        return new ActivationBatch(modelId, modelVersion, layer, sampleIds, features, activations, featureShape,
+                timestampsMillis, labels, rowMajor);
+    }
+
+    /**
+     * The Kafka record key {@code "model/layer"}: one layer's batches share a partition and so stay in order.
+     * Model ids may themselves contain '/', so the key routes but is not meant to be parsed back.
+     */
+    public String key() {
+        return modelId + "/" + layer;
+    }
+
+    /** B, the number of samples. */
+    public int batchSize() {
+        return sampleIds.length;
+    }
+
+    /** Activation of feature {@code column} of sample row {@code row}. */
+    public float activation(int row, int column) {
+        Objects.checkIndex(row, sampleIds.length);
+        Objects.checkIndex(column, features);
+        return activations[row * features + column];
+    }
+
+    /** A copy of sample row {@code row}'s D activations. */
+    public float[] row(int row) {
+        Objects.checkIndex(row, sampleIds.length);
+        return Arrays.copyOfRange(activations, row * features, (row + 1) * features);
+    }
+
+    /** Sample id of row {@code row}. */
+    public long sampleId(int row) {
+        return sampleIds[row];
+    }
+
+    /** M, the number of similarity columns, or 0 without a similarity section. */
+    public int similarityWidth() {
+        return similarities == null ? 0 : similarities.length / sampleIds.length;
+    }
+
+    /** Similarity of sample row {@code row} to concept {@code column}. */
+    public float similarity(int row, int column) {
+        if (similarities == null) {
+            throw new IllegalStateException("batch has no similarity section");
+        }
+        Objects.checkIndex(row, sampleIds.length);
+        Objects.checkIndex(column, similarityWidth());
+        return similarities[row * similarityWidth() + column];
+    }
+
+    @Override
+    public long[] sampleIds() {
+        return sampleIds.clone();
+    }
+
+    @Override
+    public float[] activations() {
+        return activations.clone();
+    }
+
+    @Override
+    public int[] featureShape() {
+        return featureShape == null ? null : featureShape.clone();
+    }
+
+    @Override
+    public long[] timestampsMillis() {
+        return timestampsMillis == null ? null : timestampsMillis.clone();
+    }
+
+    @Override
+    public float[] similarities() {
+        return similarities == null ? null : similarities.clone();
+    }
+
+    /** Bit-exact equality: -0.0 and 0.0 differ, as they do on the wire. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ActivationBatch b && modelId.equals(b.modelId) && modelVersion.equals(b.modelVersion)
+                && layer.equals(b.layer) && features == b.features && Arrays.equals(sampleIds, b.sampleIds)
+                && Arrays.equals(activations, b.activations) && Arrays.equals(featureShape, b.featureShape)
+                && Arrays.equals(timestampsMillis, b.timestampsMillis) && Objects.equals(labels, b.labels)
+                && Arrays.equals(similarities, b.similarities);
+    }
+
+    @Override
+    public int hashCode() {
+        int h = Objects.hash(modelId, modelVersion, layer, features, labels);
+        h = 31 * h + Arrays.hashCode(sampleIds);
+        h = 31 * h + Arrays.hashCode(activations);
+        h = 31 * h + Arrays.hashCode(featureShape);
+        h = 31 * h + Arrays.hashCode(timestampsMillis);
+        return 31 * h + Arrays.hashCode(similarities);
+    }
+
+    /** Names and sizes only: the matrices can be megabytes. */
+    @Override
+    public String toString() {
+        List<String> optional = new ArrayList<>();
+        if (featureShape != null) {
+            optional.add("featureShape=" + Arrays.toString(featureShape));
+        }
+        if (timestampsMillis != null) {
+            optional.add("timestamps");
+        }
+        if (labels != null) {
+            optional.add("labels=" + labels.count());
+        }
+        if (similarities != null) {
+            optional.add("similarityWidth=" + similarityWidth());
+        }
+        return "ActivationBatch[model=" + modelId + ", version=" + modelVersion + ", layer=" + layer + ", B="
+                + sampleIds.length + ", D=" + features + (optional.isEmpty() ? "" : ", " + String.join(", ", optional))
+                + "]";
+    }
+
+    private static void require(String problem) {
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
+        }
+    }
+
+    private static void require(Violation violation) {
+        if (violation != null) {
+            throw new IllegalArgumentException(violation.message());
+        }
+    }
+}
