@@ -2,8 +2,6 @@ package io.neurowatch.core.wire;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -31,20 +29,32 @@ final class WireChecks {
     static Violation duplicateSampleId(long[] sampleIds) {
         long[] sorted = sampleIds.clone();
         Arrays.sort(sorted);
-        boolean any = false;
-        for (int i = 1; i < sorted.length && !any; i++) {
-            any = sorted[i] == sorted[i - 1];
+        // Distinct repeated values, ascending; stays empty (and costs nothing more) for a valid batch.
+        long[] repeated = new long[0];
+        int count = 0;
+        for (int i = 1; i < sorted.length; i++) {
+            if (sorted[i] == sorted[i - 1] && (count == 0 || repeated[count - 1] != sorted[i])) {
+                if (count == repeated.length) {
+                    repeated = Arrays.copyOf(repeated, Math.max(4, 2 * count));
+                }
+                repeated[count++] = sorted[i];
+            }
         }
-        if (!any) {
+        if (count == 0) {
             return null;
         }
-        // Only on the error path: find the earliest repeating row rather than the smallest repeated id.
-        Map<Long, Integer> firstRow = new HashMap<>();
+        // Report the earliest row that repeats an earlier one, not the smallest repeated id; primitive arrays only,
+        // so that hostile input cannot make this path allocate boxed objects per row.
+        int[] firstRow = new int[count];
+        Arrays.fill(firstRow, -1);
         for (int row = 0; row < sampleIds.length; row++) {
-            Integer earlier = firstRow.putIfAbsent(sampleIds[row], row);
-            if (earlier != null) {
-                return new Violation(row, "sample id " + sampleIds[row] + " occurs at rows " + earlier + " and "
-                        + row);
+            int k = Arrays.binarySearch(repeated, 0, count, sampleIds[row]);
+            if (k >= 0) {
+                if (firstRow[k] >= 0) {
+                    return new Violation(row, "sample id " + sampleIds[row] + " occurs at rows " + firstRow[k]
+                            + " and " + row);
+                }
+                firstRow[k] = row;
             }
         }
         throw new AssertionError("sorted ids had a duplicate the scan did not find");
