@@ -14,8 +14,10 @@ import java.util.UUID;
 /**
  * Write-to-temp-then-rename, so that a reader (or a crash) never sees a half-written file: jhdf writes nothing until
  * close and does not truncate an existing file, and NPY/manifest files are read by other processes.
+ *
+ * <p>Stateless and thread-safe. Public (only {@link #writeAtomically}) for the stream archive's metadata files.
  */
-final class AtomicFiles {
+public final class AtomicFiles {
     private AtomicFiles() {
     }
 
@@ -68,8 +70,13 @@ final class AtomicFiles {
         syncDirectory(target.toAbsolutePath().getParent());
     }
 
-    /** Writes {@code content} to {@code target} atomically (temp + rename, replacing). */
-    static void writeAtomically(Path target, byte[] content) throws IOException {
+    /**
+     * Writes {@code content} to {@code target} atomically (temp + fsync + rename, replacing), then syncs the
+     * directory. Blocks on the disk.
+     *
+     * @throws IOException if writing fails; {@code target} is then unchanged and the temp file removed
+     */
+    public static void writeAtomically(Path target, byte[] content) throws IOException {
         Path temp = tempSibling(target);
         try {
             try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {

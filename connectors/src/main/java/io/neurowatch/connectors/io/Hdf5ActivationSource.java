@@ -120,7 +120,27 @@ public final class Hdf5ActivationSource implements ActivationSource {
         } else {
             throw new NoSuchFileException(path.toString(), null, "no HDF5 file or segment directory");
         }
+        return openFiles(path, files, manifest, dataset);
+    }
 
+    /**
+     * Opens an explicit, ordered list of segment files as one store (global row = cumulative offset in this
+     * order), without a manifest. The stream archive uses it to read only the segments of a window instead of a
+     * whole directory.
+     *
+     * @param describedAs the path named in {@link #describe()} and in errors about the store as a whole
+     * @throws FileFormatException as {@link #open(Path, String)}, or if {@code files} is empty
+     * @throws NoSuchFileException if a file is missing
+     */
+    public static Hdf5ActivationSource open(Path describedAs, List<Path> files, String dataset) throws IOException {
+        if (files.isEmpty()) {
+            throw new FileFormatException(describedAs, "no segment files given");
+        }
+        return openFiles(describedAs, List.copyOf(files), null, dataset);
+    }
+
+    private static Hdf5ActivationSource openFiles(Path path, List<Path> files, SegmentManifest manifest,
+                                                  String dataset) throws IOException {
         List<Segment> segments = new ArrayList<>();
         long total = 0;
         Path first = null;
@@ -301,20 +321,42 @@ public final class Hdf5ActivationSource implements ActivationSource {
 
     @Override
     public double[][] readColumns(int from, int to) throws IOException {
+        return readColumns(from, to, 0, rows);
+    }
+
+    /**
+     * Reads features {@code [from, to)} of global rows {@code [rowFrom, rowTo)} only: the segments outside the row
+     * range are not touched and the first and last are sliced, so a view that starts mid-segment reads no more
+     * than it returns (up to chunk granularity).
+     *
+     * @return {@code to - from} arrays of length {@code rowTo - rowFrom}
+     * @throws IllegalArgumentException if a range is empty (columns) or outside the store
+     * @throws IOException as {@link #readColumns(int, int)}
+     */
+    public double[][] readColumns(int from, int to, long rowFrom, long rowTo) throws IOException {
         if (closed) {
             throw new IllegalStateException(describe() + " is closed");
         }
         ActivationSource.checkRange(from, to, features);
+        if (rowFrom < 0 || rowTo > rows || rowFrom > rowTo) {
+            throw new IllegalArgumentException("row range [" + rowFrom + ", " + rowTo + ") is outside [0, " + rows
+                    + ") of " + describe());
+        }
         int width = to - from;
-        double[][] out = new double[width][(int) rows];
+        double[][] out = new double[width][(int) (rowTo - rowFrom)];
         for (Segment s : segments) {
-            if (s.rows() == 0) {
-                continue; // jhdf cannot slice an empty dataset, and there is nothing to read
+            // The part of [rowFrom, rowTo) inside this segment, in segment-local rows.
+            long lo = Math.max(rowFrom, s.offset()) - s.offset();
+            long hi = Math.min(rowTo, s.offset() + s.rows()) - s.offset();
+            if (lo >= hi) {
+                continue; // also skips empty segments: jhdf cannot slice an empty dataset
             }
             Dataset ds = openSegment(s);
             int block = Hdf5Support.blockRows(ds, s.rows(), width, BLOCK_ELEMENTS);
-            for (long r0 = 0; r0 < s.rows(); r0 += block) {
-                int n = (int) Math.min(block, s.rows() - r0);
+            // Block boundaries stay at multiples of block from the segment start (chunk-aligned) so that a range
+            // starting mid-segment does not make jhdf decompress a chunk twice.
+            for (long r0 = lo; r0 < hi; r0 = (r0 / block + 1) * block) {
+                int n = (int) (Math.min((r0 / block + 1) * block, hi) - r0);
                 long[] offset = {r0, from};
                 int[] size = {n, width};
                 Object data;
@@ -323,7 +365,7 @@ public final class Hdf5ActivationSource implements ActivationSource {
                 } catch (HdfException e) {
                     throw Hdf5Support.readFailure(s.file(), dataset, offset, size, e);
                 }
-                int base = (int) (s.offset() + r0);
+                int base = (int) (s.offset() + r0 - rowFrom);
                 if (data instanceof float[][] f) {
                     for (int i = 0; i < n; i++) {
                         float[] row = f[i];

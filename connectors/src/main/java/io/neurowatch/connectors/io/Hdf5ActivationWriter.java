@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Writes one HDF5 activation file: dataset {@code Y}, float32 [n, D], with the attributes of
@@ -30,7 +31,7 @@ import java.util.List;
  */
 public final class Hdf5ActivationWriter implements AutoCloseable {
     /** The largest dataset jhdf 0.13.0 writes: it encodes the data into one byte buffer. */
-    static final long MAX_BYTES = Integer.MAX_VALUE;
+    public static final long MAX_BYTES = Integer.MAX_VALUE;
 
     private final Path target;
     private final Hdf5WriteOptions options;
@@ -180,6 +181,53 @@ public final class Hdf5ActivationWriter implements AutoCloseable {
      * @param replace whether an existing target is replaced; if false it is an error
      */
     static void writeFile(Path target, float[][] data, Hdf5WriteOptions o, boolean replace) throws IOException {
+        writeFile(target, data, o, replace, Map.of(), Map.of());
+    }
+
+    /**
+     * Writes a new segment file: dataset {@code Y} = {@code rows} as {@link #close()} writes it, plus further
+     * datasets and root-group attributes, via a temporary sibling that is forced to disk and linked into place.
+     * Used by the stream archive, whose segments carry sample ids, timestamps and labels beside {@code Y}.
+     * Blocks on the disk; thread-safe as long as no two calls write the same target.
+     *
+     * @param extraDatasets name → non-empty primitive array (e.g. {@code long[]}, {@code int[]}); jhdf cannot
+     *     write an empty dataset, so callers must pad empty ones
+     * @param rootAttributes name → attribute value (String, Long, Integer, primitive array)
+     * @throws java.nio.file.FileAlreadyExistsException if {@code target} exists (it is never replaced)
+     * @throws IllegalArgumentException if {@code rows} is empty or ragged, or an extra dataset is empty or named
+     *     {@code Y}
+     * @throws IOException if writing fails; nothing is left at {@code target} then
+     */
+    public static void writeSegment(Path target, float[][] rows, Hdf5WriteOptions options,
+                                    Map<String, ?> extraDatasets, Map<String, ?> rootAttributes) throws IOException {
+        if (rows.length == 0) {
+            throw new IllegalArgumentException("no rows to write to " + target + " (jhdf cannot write an empty"
+                    + " dataset)");
+        }
+        for (int i = 1; i < rows.length; i++) {
+            if (rows[i].length != rows[0].length) {
+                throw new IllegalArgumentException("row " + i + " has " + rows[i].length + " values but row 0 has "
+                        + rows[0].length + " (writing " + target + ")");
+            }
+        }
+        if ((long) rows.length * rows[0].length * Float.BYTES > MAX_BYTES) {
+            throw new IllegalArgumentException(rows.length + " rows of D = " + rows[0].length + " exceed the 2 GiB"
+                    + " jhdf can write in one dataset (writing " + target + ")");
+        }
+        checkFeatureShape(options, rows[0].length, target);
+        for (Map.Entry<String, ?> e : extraDatasets.entrySet()) {
+            Object v = e.getValue();
+            if (e.getKey().equals(Hdf5ActivationSource.DEFAULT_DATASET) || v == null || !v.getClass().isArray()
+                    || java.lang.reflect.Array.getLength(v) == 0) {
+                throw new IllegalArgumentException("extra dataset '" + e.getKey() + "' must be a non-empty array"
+                        + " not named " + Hdf5ActivationSource.DEFAULT_DATASET + " (writing " + target + ")");
+            }
+        }
+        writeFile(target, rows, options, false, extraDatasets, rootAttributes);
+    }
+
+    private static void writeFile(Path target, float[][] data, Hdf5WriteOptions o, boolean replace,
+                                  Map<String, ?> extraDatasets, Map<String, ?> rootAttributes) throws IOException {
         Path temp = AtomicFiles.tempSibling(target);
         try {
             try (WritableHdfFile w = HdfFile.write(temp)) {
@@ -205,6 +253,12 @@ public final class Hdf5ActivationWriter implements AutoCloseable {
                 }
                 if (o.modelId() != null) {
                     ds.putAttribute("model_id", o.modelId());
+                }
+                for (Map.Entry<String, ?> e : extraDatasets.entrySet()) {
+                    w.putDataset(e.getKey(), e.getValue());
+                }
+                for (Map.Entry<String, ?> e : rootAttributes.entrySet()) {
+                    w.putAttribute(e.getKey(), e.getValue());
                 }
             } catch (HdfException e) {
                 throw new IOException(target + ": writing HDF5 failed: " + e.getMessage(), e);

@@ -38,6 +38,8 @@ public final class Hdf5SegmentWriter implements AutoCloseable {
     private final FileChannel lockChannel;
     private final FileLock lock;
     private final List<SegmentManifest.Entry> entries;
+    /** Top-level manifest keys of other writers (the stream archive's), kept on every rewrite. */
+    private final com.fasterxml.jackson.databind.node.ObjectNode manifestExtra;
     private long nextSequence;
     private long committedRows;
     private int features;
@@ -46,7 +48,8 @@ public final class Hdf5SegmentWriter implements AutoCloseable {
     private boolean closed;
 
     private Hdf5SegmentWriter(Path dir, Hdf5WriteOptions options, int rowsPerSegment, FileChannel lockChannel,
-                              FileLock lock, List<SegmentManifest.Entry> entries, long nextSequence,
+                              FileLock lock, List<SegmentManifest.Entry> entries,
+                              com.fasterxml.jackson.databind.node.ObjectNode manifestExtra, long nextSequence,
                               long committedRows, int features) {
         this.dir = dir;
         this.options = options;
@@ -54,6 +57,7 @@ public final class Hdf5SegmentWriter implements AutoCloseable {
         this.lockChannel = lockChannel;
         this.lock = lock;
         this.entries = entries;
+        this.manifestExtra = manifestExtra;
         this.nextSequence = nextSequence;
         this.committedRows = committedRows;
         this.features = features;
@@ -112,8 +116,8 @@ public final class Hdf5SegmentWriter implements AutoCloseable {
                 }
             }
             long next = nextSequence(directory, entries);
-            return new Hdf5SegmentWriter(directory, options, rowsPerSegment, ch, lock, entries, next, rows,
-                    features);
+            return new Hdf5SegmentWriter(directory, options, rowsPerSegment, ch, lock, entries,
+                    manifest != null ? manifest.extra() : null, next, rows, features);
         } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;
@@ -246,7 +250,7 @@ public final class Hdf5SegmentWriter implements AutoCloseable {
         nextSequence++;
         List<SegmentManifest.Entry> updated = new ArrayList<>(entries);
         updated.add(new SegmentManifest.Entry(name, data.length));
-        new SegmentManifest(updated, features).write(dir);
+        new SegmentManifest(updated, features, manifestExtra).write(dir);
         entries.add(updated.get(updated.size() - 1));
         committedRows += data.length;
         buffer.clear();

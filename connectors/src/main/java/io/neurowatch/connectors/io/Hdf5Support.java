@@ -22,8 +22,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
-/** jhdf glue shared by the HDF5 readers: opening with file-named errors, dataset lookup, type names, block sizes. */
-final class Hdf5Support {
+/**
+ * jhdf glue shared by the HDF5 readers: opening with file-named errors, dataset lookup, type names, block sizes.
+ * Stateless and thread-safe; public (open, dataset, typeName) for the stream archive's segment reader.
+ */
+public final class Hdf5Support {
     /** Listing every dataset of a huge file in a message helps nobody. */
     private static final int MAX_LISTED = 40;
 
@@ -33,7 +36,7 @@ final class Hdf5Support {
     /**
      * Opens an HDF5 file, turning jhdf's unchecked exceptions into an exception that names the file.
      */
-    static HdfFile open(Path file) throws IOException {
+    public static HdfFile open(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new NoSuchFileException(file.toString(), null, "no such HDF5 file");
         }
@@ -47,7 +50,7 @@ final class Hdf5Support {
     /**
      * @throws FileFormatException if {@code name} does not exist (listing the datasets that do) or is not a dataset
      */
-    static Dataset dataset(Path file, HdfFile hdf, String name) throws FileFormatException {
+    public static Dataset dataset(Path file, HdfFile hdf, String name) throws FileFormatException {
         Node node;
         try {
             node = hdf.getByPath(name);
@@ -82,7 +85,7 @@ final class Hdf5Support {
     }
 
     /** numpy-style name of an HDF5 type: float32, uint8, int64, string, enum(...). */
-    static String typeName(DataType t) {
+    public static String typeName(DataType t) {
         if (t instanceof FloatingPoint) {
             return "float" + t.getSize() * 8;
         }

@@ -33,37 +33,84 @@ import java.util.regex.Pattern;
  * {@code features} (optional) is D. Unknown keys are ignored so later versions can add some. Without a manifest the
  * order is the number in the segment file names (see {@link #scan}).
  *
- * <p>Immutable.
+ * <p>Keys this class does not know are kept, not dropped: {@link #extra()} (top level) and {@link Entry#extra()}
+ * (per segment) carry them through a read/write cycle, so a writer that only appends segments (e.g.
+ * {@link Hdf5SegmentWriter}) preserves what a richer writer (the stream archive) recorded.
+ *
+ * <p>Immutable (the JSON of the extras is copied in and out). Public for the stream archive in
+ * {@code io.neurowatch.connectors.archive}; not a general-purpose API.
  */
-final class SegmentManifest {
-    static final String FILE_NAME = "manifest.json";
+public final class SegmentManifest {
+    public static final String FILE_NAME = "manifest.json";
     static final int VERSION = 1;
+    /** The keys this class interprets; everything else is an extra. */
+    private static final Set<String> TOP_KEYS = Set.of("version", "features", "segments");
+    private static final Set<String> ENTRY_KEYS = Set.of("file", "rows");
     private static final ObjectMapper JSON = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     private static final Pattern DIGITS = Pattern.compile("(\\d+)");
 
-    /** One segment file and its row count. */
-    record Entry(String file, long rows) {
+    /**
+     * One segment file, its row count and any further keys of its entry.
+     *
+     * @param file plain file name inside the directory
+     * @param rows row count of dataset {@code Y} in the file
+     * @param extra the entry's other keys (never null; copied; {@code file}/{@code rows} in it are ignored)
+     */
+    public record Entry(String file, long rows, ObjectNode extra) {
+        public Entry {
+            extra = extra == null ? JSON.createObjectNode() : extra.deepCopy();
+        }
+
+        public Entry(String file, long rows) {
+            this(file, rows, null);
+        }
+
+        /** A copy: callers cannot change the entry through it. */
+        @Override
+        public ObjectNode extra() {
+            return extra.deepCopy();
+        }
     }
 
     private final List<Entry> segments;
     private final int features;
+    private final ObjectNode extra;
 
     SegmentManifest(List<Entry> segments, int features) {
-        this.segments = List.copyOf(segments);
-        this.features = features;
+        this(segments, features, null);
     }
 
-    List<Entry> segments() {
+    /**
+     * @param features D, or 0 to leave it out
+     * @param extra further top-level keys (copied; may be null); the keys {@code version}, {@code features} and
+     *     {@code segments} in it are ignored
+     */
+    public SegmentManifest(List<Entry> segments, int features, ObjectNode extra) {
+        this.segments = List.copyOf(segments);
+        this.features = features;
+        this.extra = extra == null ? JSON.createObjectNode() : extra.deepCopy();
+    }
+
+    public List<Entry> segments() {
         return segments;
     }
 
     /** D, or 0 when the manifest does not say. */
-    int features() {
+    public int features() {
         return features;
     }
 
-    /** The manifest of {@code dir}, or null if it has none. */
-    static SegmentManifest read(Path dir) throws IOException {
+    /** The top-level keys other than {@code version}, {@code features} and {@code segments} (a copy). */
+    public ObjectNode extra() {
+        return extra.deepCopy();
+    }
+
+    /**
+     * The manifest of {@code dir}, or null if it has none.
+     *
+     * @throws FileFormatException if it is not valid JSON or its known keys are invalid
+     */
+    public static SegmentManifest read(Path dir) throws IOException {
         Path file = dir.resolve(FILE_NAME);
         if (!Files.exists(file)) {
             return null;
@@ -111,13 +158,30 @@ final class SegmentManifest {
             if (!seen.add(name.textValue())) {
                 throw new FileFormatException(file, "segment " + name.textValue() + " is listed twice");
             }
-            entries.add(new Entry(name.textValue(), rows.longValue()));
+            if (!s.isObject()) {
+                throw new FileFormatException(file, "segments[" + i + "] must be an object; found " + s);
+            }
+            entries.add(new Entry(name.textValue(), rows.longValue(), extrasOf((ObjectNode) s, ENTRY_KEYS)));
         }
-        return new SegmentManifest(entries, features);
+        return new SegmentManifest(entries, features, extrasOf((ObjectNode) root, TOP_KEYS));
     }
 
-    /** Replaces {@code dir/manifest.json} atomically, so readers see either the old or the new list. */
-    void write(Path dir) throws IOException {
+    private static ObjectNode extrasOf(ObjectNode node, Set<String> known) {
+        ObjectNode out = JSON.createObjectNode();
+        node.fields().forEachRemaining(f -> {
+            if (!known.contains(f.getKey())) {
+                out.set(f.getKey(), f.getValue());
+            }
+        });
+        return out;
+    }
+
+    /**
+     * Replaces {@code dir/manifest.json} atomically, so readers see either the old or the new list.
+     *
+     * @throws IOException if the file cannot be written; the previous manifest is then unchanged
+     */
+    public void write(Path dir) throws IOException {
         ObjectNode root = JSON.createObjectNode();
         root.put("version", VERSION);
         if (features > 0) {
@@ -125,8 +189,18 @@ final class SegmentManifest {
         }
         ArrayNode arr = root.putArray("segments");
         for (Entry e : segments) {
-            arr.addObject().put("file", e.file()).put("rows", e.rows());
+            ObjectNode o = arr.addObject().put("file", e.file()).put("rows", e.rows());
+            e.extra.fields().forEachRemaining(f -> {
+                if (!ENTRY_KEYS.contains(f.getKey())) {
+                    o.set(f.getKey(), f.getValue());
+                }
+            });
         }
+        extra.fields().forEachRemaining(f -> {
+            if (!TOP_KEYS.contains(f.getKey())) {
+                root.set(f.getKey(), f.getValue());
+            }
+        });
         byte[] bytes = (JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n")
                 .getBytes(StandardCharsets.UTF_8);
         AtomicFiles.writeAtomically(dir.resolve(FILE_NAME), bytes);
@@ -166,13 +240,14 @@ final class SegmentManifest {
         return files;
     }
 
-    static boolean isSegmentName(String name) {
+    /** Whether {@code name} looks like a segment file: ends in .h5/.hdf5 and is not hidden (temp files are). */
+    public static boolean isSegmentName(String name) {
         String lower = name.toLowerCase(Locale.ROOT);
         return !name.startsWith(".") && (lower.endsWith(".h5") || lower.endsWith(".hdf5"));
     }
 
     /** The last run of digits in the name without extension, or null. */
-    static BigInteger sequenceNumber(String name) {
+    public static BigInteger sequenceNumber(String name) {
         int dot = name.lastIndexOf('.');
         String stem = dot > 0 ? name.substring(0, dot) : name;
         Matcher m = DIGITS.matcher(stem);

@@ -10,8 +10,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Fixture lookup and the Debian Python (numpy + h5py) used as an independent implementation. */
-final class TestFiles {
+/**
+ * Fixture lookup and the Debian Python (numpy + h5py) used as an independent implementation. Public so that the
+ * archive tests in {@code io.neurowatch.connectors.archive} share the h5py check.
+ */
+public final class TestFiles {
     /** The Python first on PATH lacks numpy/h5py; Debian's has them (see shared/stack.md). */
     static final Path PYTHON = Path.of("/usr/bin/python3");
     private static Boolean h5pyAvailable;
@@ -30,7 +33,7 @@ final class TestFiles {
     }
 
     /** Skips the calling test, with the install hint, when Debian's python3 with numpy and h5py is absent. */
-    static void assumeH5py() {
+    public static void assumeH5py() {
         if (h5pyAvailable == null) {
             boolean ok = false;
             if (Files.isExecutable(PYTHON)) {
@@ -45,11 +48,11 @@ final class TestFiles {
         Assumptions.assumeTrue(h5pyAvailable, "h5py not available: install python3-h5py");
     }
 
-    record Result(int exitCode, String output) {
+    public record Result(int exitCode, String output) {
     }
 
     /** Runs a Python program with arguments (sys.argv[1:]); output is stdout and stderr merged. */
-    static Result python(String program, String... args) throws IOException {
+    public static Result python(String program, String... args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(PYTHON.toString(), "-c", program));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
@@ -68,7 +71,7 @@ final class TestFiles {
     }
 
     /** Runs Python and fails the test with its output unless it exits 0. */
-    static String pythonOk(String program, String... args) throws IOException {
+    public static String pythonOk(String program, String... args) throws IOException {
         Result r = python(program, args);
         if (r.exitCode() != 0) {
             throw new AssertionError("python failed (" + r.exitCode() + "):\n" + r.output());

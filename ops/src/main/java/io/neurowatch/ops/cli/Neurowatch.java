@@ -6,9 +6,10 @@ import picocli.CommandLine.Command;
 
 /** The {@code neurowatch} command: one subcommand per job. */
 @Command(name = "neurowatch", mixinStandardHelpOptions = true, version = "neurowatch 0.1.0",
-        description = "Watches the inside of deployed deep networks: labels neurons with concepts (INVERT), "
-                + "finds anomalous neurons and raises artifact alerts.",
-        subcommands = {ExplainCommand.class, DemoCommand.class, ReplayCommand.class, BenchCommand.class, BrokerCommand.class,
+        description = "Watches the inside of deployed deep networks: labels neurons with concepts (INVERT, "
+                + "CLIP-Dissect), finds anomalous neurons and raises artifact alerts.",
+        subcommands = {ExplainCommand.class, DissectCommand.class, DoraCommand.class, DemoCommand.class,
+            ReplayCommand.class, LabelsCommand.class, BenchCommand.class, BrokerCommand.class,
             CommandLine.HelpCommand.class})
 public final class Neurowatch implements Runnable {
 

@@ -1,0 +1,585 @@
+package io.neurowatch.ops.stream;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.neurowatch.analyzers.labels.InvertLabeller;
+import io.neurowatch.analyzers.labels.LabelChange;
+import io.neurowatch.analyzers.labels.LabelDriftTracker;
+import io.neurowatch.analyzers.labels.NeuronLabel;
+import io.neurowatch.connectors.archive.ArchiveWindow;
+import io.neurowatch.connectors.archive.LayerSummary;
+import io.neurowatch.connectors.archive.StreamArchive;
+import io.neurowatch.connectors.kafka.KafkaRecordSink;
+import io.neurowatch.connectors.kafka.KafkaRecordSource;
+import io.neurowatch.connectors.kafka.KafkaSourceOptions;
+import io.neurowatch.connectors.kafka.KafkaTopics;
+import io.neurowatch.connectors.kafka.PolledRecord;
+import io.neurowatch.connectors.kafka.TopicSnapshot;
+import io.neurowatch.connectors.kafka.TopicSpec;
+import io.neurowatch.core.Concept;
+import io.neurowatch.core.ConceptSet;
+import io.neurowatch.core.LabelMatrix;
+import io.neurowatch.core.state.LayerBatch;
+import io.neurowatch.core.state.SourceOffset;
+import io.neurowatch.core.state.SourcePartition;
+import io.neurowatch.core.state.StatisticsStore;
+import io.neurowatch.core.state.StatisticsUpdate;
+import io.neurowatch.core.wire.ActivationBatch;
+import io.neurowatch.core.wire.ActivationBatchCodec;
+import io.neurowatch.core.wire.ConceptLabels;
+import io.neurowatch.core.wire.WireFormatException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * The streaming analyzer: Kafka activation batches → decode and validate → HDF5 archive → RocksDB statistics →
+ * periodic INVERT labels on the labels topic, with label-change events and a dead-letter topic.
+ *
+ * <h2>Threads</h2>
+ * The Kafka consumer lives on its own polling thread ({@link KafkaRecordSource}). Records are handed with bounded
+ * prefetch to one dedicated <em>writer</em> thread that owns the archive and the statistics store (both are
+ * single-writer, blocking clients); when it falls behind, demand stops and the source pauses its partitions. Label
+ * runs are CPU-bound and run on a separate <em>labeller</em> thread over immutable, flushed archive segments, so
+ * ingestion continues while they run; only one label run is in flight at a time.
+ *
+ * <h2>Exactly once</h2>
+ * The statistics store commits each record's effect together with its offset in one RocksDB write batch; the
+ * archive records, per segment, the offsets it covers. On start the source seeks every partition to the lower of
+ * the two, and each sink skips records it already holds, so after any crash every record reaches the statistics
+ * once and every sample id is archived once. Kafka group commits (the lower of the two) are informational: they
+ * make consumer lag visible. Dead-letter records may be published again after a crash (at least once); their
+ * headers carry the source offset for de-duplication.
+ */
+public final class Analyzer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Analyzer.class);
+    /** A pseudo layer that advances the archive's offsets for records that produced no rows (dead letters). */
+    private static final String NO_ROWS_MODEL = "_nw";
+    private static final String NO_ROWS_LAYER = "_skipped";
+
+    private final AnalyzerConfig config;
+    private final MeterRegistry metrics;
+    private final Consumer<String> announcer;
+    private final Counter records;
+    private final Counter samples;
+    private final Counter bytes;
+    private final Counter deadLetters;
+    private final Counter labelRuns;
+    private final Counter labelChanges;
+    private final Timer labelRunTime;
+
+    private StatisticsStore stats;
+    private StreamArchive archive;
+    private KafkaRecordSink sink;
+    private KafkaRecordSource source;
+    private Scheduler writer;
+    private Scheduler labeller;
+    private Disposable pipeline;
+    private Disposable ticker;
+    private final Map<SourcePartition, Long> statsNext = new HashMap<>();
+    private final Map<String, Integer> conceptCounts = new HashMap<>();
+    private final LabelDriftTracker drift = new LabelDriftTracker();
+    private final AtomicBoolean labelling = new AtomicBoolean();
+    private long samplesSinceLabel;
+    private volatile long lastLabelRunMillis;
+    private volatile Throwable failure;
+
+    /**
+     * @param announcer receives one human line per label run and per label change (the demo prints them)
+     */
+    public Analyzer(AnalyzerConfig config, MeterRegistry metrics, Consumer<String> announcer) {
+        this.config = config;
+        this.metrics = metrics;
+        this.announcer = announcer;
+        this.records = metrics.counter("neurowatch.records");
+        this.samples = metrics.counter("neurowatch.samples");
+        this.bytes = metrics.counter("neurowatch.bytes");
+        this.deadLetters = metrics.counter("neurowatch.dead.letters");
+        this.labelRuns = metrics.counter("neurowatch.label.runs");
+        this.labelChanges = metrics.counter("neurowatch.label.changes");
+        this.labelRunTime = metrics.timer("neurowatch.label.run");
+    }
+
+    /**
+     * Opens the state, creates missing topics and starts consuming. Blocking (opens files, talks to Kafka).
+     *
+     * @throws IOException if the state or archive cannot be opened (the message names the path)
+     */
+    public synchronized void start() throws IOException {
+        Files.createDirectories(config.workDir());
+        stats = StatisticsStore.open(config.workDir().resolve("state"), config.statistics());
+        archive = StreamArchive.open(config.workDir().resolve("archive"), config.archive());
+        statsNext.putAll(stats.committedOffsets());
+        createTopics();
+        Map<String, Object> producer = new HashMap<>(config.clientProperties());
+        producer.put("bootstrap.servers", config.bootstrapServers());
+        sink = new KafkaRecordSink(producer);
+        restoreLabels();
+        metrics.gauge("neurowatch.archive.bytes", this, a -> a.archive == null ? 0 : a.archive.bytesOnDisk());
+        writer = Schedulers.newSingle("analyzer-writer");
+        labeller = Schedulers.newSingle("analyzer-labeller");
+        source = new KafkaRecordSource(KafkaSourceOptions.of(config.bootstrapServers(), config.groupId(),
+                config.topics().activations()).withClientProperties(config.clientProperties())
+                .withStartOffsets(this::startOffsets));
+        metrics.gauge("neurowatch.source.pending.bytes", source, s -> s.stats().pendingBytes());
+        pipeline = source.records()
+                .publishOn(writer, 32)
+                .subscribe(this::process, this::fail);
+        ticker = Flux.interval(Duration.ofSeconds(1), writer).subscribe(t -> tick(), this::fail);
+        LOG.info("analyzer started: topics {}, work dir {}, resuming at {}", config.topics().activations(),
+                config.workDir(), statsNext);
+    }
+
+    /** The first error that stopped the pipeline, or null. */
+    public Throwable failure() {
+        return failure;
+    }
+
+    public long labelRunCount() {
+        return (long) labelRuns.count();
+    }
+
+    private void fail(Throwable t) {
+        failure = t;
+        LOG.error("analyzer pipeline stopped", t);
+    }
+
+    private void createTopics() {
+        Topics t = config.topics();
+        Map<String, Object> admin = new HashMap<>(config.clientProperties());
+        admin.put("bootstrap.servers", config.bootstrapServers());
+        try (KafkaTopics topics = new KafkaTopics(admin)) {
+            int p = config.partitions();
+            Flux.concat(topics.createIfMissing(TopicSpec.of(t.activations(), p)),
+                    topics.createIfMissing(TopicSpec.of(t.annotations(), p)),
+                    topics.createIfMissing(TopicSpec.of(t.labels(), p).compacted()),
+                    topics.createIfMissing(TopicSpec.of(t.labelEvents(), 1)),
+                    topics.createIfMissing(TopicSpec.of(t.deadLetters(), 1)),
+                    topics.createIfMissing(TopicSpec.of(t.alerts(), 1))).blockLast(Duration.ofSeconds(60));
+        }
+    }
+
+    /** Seeds the drift tracker with what is already on the labels topic, so a restart is not drift. */
+    private void restoreLabels() {
+        Map<String, Object> props = new HashMap<>(config.clientProperties());
+        props.put("bootstrap.servers", config.bootstrapServers());
+        for (byte[] v : TopicSnapshot.latestByKey(props, config.topics().labels(), Duration.ofSeconds(30)).values()) {
+            try {
+                drift.restore(LabelJson.decode(v));
+            } catch (IOException e) {
+                LOG.warn("ignoring unreadable record on {}: {}", config.topics().labels(), e.getMessage());
+            }
+        }
+    }
+
+    /** Resume each partition at the lower of what the statistics and the archive hold (absent = from 0). */
+    private Map<TopicPartition, Long> startOffsets(Collection<TopicPartition> assigned) {
+        // Called on the polling thread while the writer may be busy: read the archive's frontier on the writer.
+        Map<SourcePartition, Long> archived = Mono.fromCallable(() -> Map.copyOf(archive.archivedOffsets()))
+                .subscribeOn(writer).block(Duration.ofSeconds(60));
+        Map<SourcePartition, Long> committed = stats.committedOffsets();
+        Map<TopicPartition, Long> out = new HashMap<>();
+        for (TopicPartition tp : assigned) {
+            SourcePartition sp = new SourcePartition(tp.topic(), tp.partition());
+            out.put(tp, Math.min(committed.getOrDefault(sp, 0L), archived.getOrDefault(sp, 0L)));
+        }
+        LOG.info("partitions assigned, starting at {}", out);
+        return out;
+    }
+
+    /** Runs on the writer thread, one record at a time. */
+    private void process(PolledRecord r) {
+        try {
+            records.increment();
+            bytes.increment(r.sizeInBytes());
+            SourceOffset pos = new SourceOffset(r.topic(), r.partition(), r.offset());
+            ActivationBatch batch;
+            try {
+                if (r.isTombstone()) {
+                    throw new WireFormatException(WireFormatException.Reason.TRUNCATED, 0, "empty record value");
+                }
+                batch = ActivationBatchCodec.decode(r.valueBuffer(), config.maxRecordBytes());
+            } catch (WireFormatException e) {
+                deadLetter(r, e.reason().name(), e.getMessage());
+                skip(pos);
+                return;
+            }
+            boolean archived;
+            try {
+                archived = archive(batch, pos);
+            } catch (IllegalArgumentException e) {
+                // The archive is the authority on a layer's schema: a changed D lands here.
+                deadLetter(r, "SCHEMA_CHANGE", e.getMessage());
+                skip(pos);
+                return;
+            }
+            if (pos.offset() >= statsNext.getOrDefault(pos.sourcePartition(), 0L)) {
+                stats.apply(StatisticsUpdate.of(layerBatch(batch)), List.of(pos));
+                statsNext.put(pos.sourcePartition(), pos.offset() + 1);
+            }
+            if (archived) {
+                samples.increment(batch.batchSize());
+                samplesSinceLabel += batch.batchSize();
+                noteConcepts(batch);
+            }
+            if (config.labelEverySamples() > 0 && samplesSinceLabel >= config.labelEverySamples()) {
+                triggerLabels();
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private boolean archive(ActivationBatch b, SourceOffset pos) throws IOException {
+        int rows = b.batchSize();
+        long[] ts = b.timestampsMillis();
+        if (ts == null) {
+            ts = new long[rows];
+            java.util.Arrays.fill(ts, System.currentTimeMillis());
+        }
+        long[] offsets = null;
+        int[] concepts = null;
+        ConceptLabels labels = b.labels();
+        if (labels != null) {
+            int[] o = labels.offsets();
+            offsets = new long[o.length];
+            for (int i = 0; i < o.length; i++) {
+                offsets[i] = o[i];
+            }
+            concepts = labels.conceptIds();
+        }
+        return archive.append(b.modelId(), b.layer(), b.sampleIds(), ts, rows, b.features(), b.activations(),
+                offsets, concepts, pos);
+    }
+
+    /** Marks a record that produced no rows as consumed in both the archive and the statistics. */
+    private void skip(SourceOffset pos) throws IOException {
+        archive.append(NO_ROWS_MODEL, NO_ROWS_LAYER, new long[0], new long[0], 0, 0, new float[0], null, null, pos);
+        if (pos.offset() >= statsNext.getOrDefault(pos.sourcePartition(), 0L)) {
+            stats.apply(StatisticsUpdate.empty(), List.of(pos));
+            statsNext.put(pos.sourcePartition(), pos.offset() + 1);
+        }
+    }
+
+    private void deadLetter(PolledRecord r, String reason, String detail) {
+        deadLetters.increment();
+        Map<String, byte[]> headers = new LinkedHashMap<>();
+        headers.put("neurowatch.reason", bytes(reason));
+        headers.put("neurowatch.detail", bytes(detail == null ? "" : detail));
+        headers.put("neurowatch.source", bytes(r.topic() + "-" + r.partition() + "@" + r.offset()));
+        LOG.warn("dead letter {}-{}@{}: {} {}", r.topic(), r.partition(), r.offset(), reason, detail);
+        // Block: the record is only skipped once its dead letter is durable, so nothing is lost on a crash.
+        sink.send(config.topics().deadLetters(), r.key(), r.value() == null ? new byte[0] : r.value(), headers)
+                .block(Duration.ofSeconds(60));
+    }
+
+    private LayerBatch layerBatch(ActivationBatch b) {
+        int rows = b.batchSize();
+        int d = b.features();
+        float[][] acts = new float[rows][];
+        for (int i = 0; i < rows; i++) {
+            acts[i] = b.row(i);
+        }
+        long[] ts = b.timestampsMillis();
+        if (ts == null) {
+            ts = new long[rows];
+            java.util.Arrays.fill(ts, System.currentTimeMillis());
+        }
+        ConceptLabels labels = b.labels();
+        if (labels == null || !config.trackConcepts() || labels.conceptIds().length == 0) {
+            return LayerBatch.of(b.modelId(), b.layer(), ts, acts, List.of(), null);
+        }
+        TreeSet<Integer> present = new TreeSet<>();
+        for (int c : labels.conceptIds()) {
+            present.add(c);
+        }
+        List<Integer> ids = new ArrayList<>(present);
+        Map<Integer, Integer> column = new HashMap<>();
+        for (int k = 0; k < ids.size(); k++) {
+            column.put(ids.get(k), k);
+        }
+        LabelMatrix.Builder lm = LabelMatrix.builder(rows, ids.size());
+        for (int i = 0; i < rows; i++) {
+            for (int c : labels.conceptsOf(i)) {
+                lm.set(i, column.get(c));
+            }
+        }
+        List<String> names = ids.stream().map(this::conceptId).toList();
+        assert d == acts[0].length;
+        return LayerBatch.of(b.modelId(), b.layer(), ts, acts, names, lm.build());
+    }
+
+    private String conceptId(int c) {
+        ConceptSet cs = config.concepts();
+        return cs != null && c < cs.size() ? cs.id(c) : "c" + c;
+    }
+
+    private void noteConcepts(ActivationBatch b) {
+        if (b.labels() == null) {
+            return;
+        }
+        int max = -1;
+        for (int c : b.labels().conceptIds()) {
+            max = Math.max(max, c);
+        }
+        conceptCounts.merge(b.modelId() + "/" + b.layer(), max + 1, Math::max);
+    }
+
+    /** Every second on the writer: roll aged segments, retention, Kafka commit, and the timed label trigger. */
+    private void tick() {
+        try {
+            archive.flushIfDue(Instant.now());
+            if (config.retention() != null) {
+                archive.applyRetention(config.retention());
+            }
+            commitToKafka();
+            Duration every = config.labelInterval();
+            if (every != null && samplesSinceLabel > 0
+                    && System.currentTimeMillis() - lastLabelRunMillis >= every.toMillis()) {
+                triggerLabels();
+            }
+        } catch (IOException e) {
+            fail(e);
+        }
+    }
+
+    private void commitToKafka() {
+        Map<SourcePartition, Long> archived = archive.archivedOffsets();
+        Map<TopicPartition, Long> commit = new HashMap<>();
+        for (Map.Entry<SourcePartition, Long> e : statsNext.entrySet()) {
+            long durable = Math.min(e.getValue(), archived.getOrDefault(e.getKey(), 0L));
+            if (durable > 0) {
+                commit.put(new TopicPartition(e.getKey().topic(), e.getKey().partition()), durable);
+            }
+        }
+        if (!commit.isEmpty()) {
+            source.commit(commit).onErrorResume(e -> {
+                LOG.debug("group commit skipped: {}", e.getMessage());
+                return Mono.empty();
+            }).subscribe();
+        }
+    }
+
+    /** On the writer: flush, open windows over every layer, and hand them to the labeller thread. */
+    private void triggerLabels() {
+        if (!labelling.compareAndSet(false, true)) {
+            return;
+        }
+        samplesSinceLabel = 0;
+        lastLabelRunMillis = System.currentTimeMillis();
+        List<ArchiveWindow> windows = new ArrayList<>();
+        try {
+            archive.flush();
+            for (LayerSummary s : archive.layers()) {
+                if (s.layer().model().equals(NO_ROWS_MODEL) || s.rows() == 0) {
+                    continue;
+                }
+                String key = s.layer().model() + "/" + s.layer().layer();
+                int c = config.concepts() != null ? config.concepts().size()
+                        : conceptCounts.getOrDefault(key, 0);
+                windows.add(archive.window(s.layer().model(), s.layer().layer(), config.labelWindow(), c));
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.error("cannot open label windows", e);
+            closeWindows(windows);
+            labelling.set(false);
+            return;
+        }
+        Mono.fromRunnable(() -> runLabels(windows))
+                .subscribeOn(labeller)
+                .doFinally(s -> Mono.fromRunnable(() -> {
+                    closeWindows(windows);
+                    labelling.set(false);
+                }).subscribeOn(writer).subscribe())
+                .subscribe(null, e -> LOG.error("label run failed", e));
+    }
+
+    private static void closeWindows(List<ArchiveWindow> windows) {
+        for (ArchiveWindow w : windows) {
+            try {
+                w.close();
+            } catch (IOException e) {
+                LOG.warn("closing label window: {}", e.getMessage());
+            }
+        }
+    }
+
+    /** On the labeller thread. */
+    private void runLabels(List<ArchiveWindow> windows) {
+        InvertLabeller invert = new InvertLabeller(config.invert(), config.labelThreads());
+        long started = System.nanoTime();
+        int published = 0;
+        List<LabelChange> changes = new ArrayList<>();
+        for (ArchiveWindow w : windows) {
+            if (w.rows() == 0) {
+                continue;
+            }
+            try {
+                ConceptSet names = names(w.labels().concepts());
+                List<NeuronLabel> labels = invert.label(w.layer().model(), w.layer().layer(), w.activations(),
+                        w.labels(), names, System.currentTimeMillis());
+                List<Mono<?>> sends = new ArrayList<>();
+                for (NeuronLabel l : labels) {
+                    sends.add(sink.send(config.topics().labels(), LabelJson.key(l), LabelJson.encode(l), null));
+                }
+                List<LabelChange> changed = drift.update(labels);
+                for (LabelChange c : changed) {
+                    sends.add(sink.send(config.topics().labelEvents(), LabelJson.key(c.current()),
+                            LabelJson.encode(c), null));
+                }
+                Flux.concat(sends).blockLast(Duration.ofSeconds(60));
+                published += labels.size();
+                changes.addAll(changed);
+            } catch (IOException | RuntimeException e) {
+                LOG.error("labelling {} failed", w.layer(), e);
+            }
+        }
+        long nanos = System.nanoTime() - started;
+        labelRunTime.record(Duration.ofNanos(nanos));
+        labelRuns.increment();
+        labelChanges.increment(changes.size());
+        String line = String.format("label run: %d neurons in %d layers, %d changed, %.2f s", published,
+                windows.size(), changes.size(), nanos / 1e9);
+        LOG.info(line);
+        announcer.accept(line);
+        for (LabelChange c : changes) {
+            announcer.accept(String.format("  %s: %s -> %s (AUROC %.3f)", c.current().neuron().topicKey(),
+                    c.previous() == null ? "(new)" : c.previous().readable(), c.current().readable(),
+                    c.current().score()));
+        }
+    }
+
+    private ConceptSet names(int count) {
+        if (config.concepts() != null && config.concepts().size() >= count) {
+            return config.concepts();
+        }
+        List<Concept> cs = new ArrayList<>(count);
+        for (int c = 0; c < count; c++) {
+            cs.add(Concept.of(conceptId(c)));
+        }
+        return ConceptSet.of(cs);
+    }
+
+    /** Runs a label pass now (flushing the archive first) and waits for it; for tests and shutdown. */
+    public void labelNow(Duration timeout) {
+        Mono.fromRunnable(this::triggerLabels).subscribeOn(writer).block(timeout);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (labelling.get() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** Number of records processed so far. */
+    public long recordCount() {
+        return (long) records.count();
+    }
+
+    /** Samples archived so far in this run. */
+    public long sampleCount() {
+        return (long) samples.count();
+    }
+
+    /** Graceful stop: stop consuming, flush the archive, commit, close everything. Blocking, idempotent. */
+    @Override
+    public synchronized void close() {
+        List<Throwable> errors = new ArrayList<>();
+        run(errors, () -> {
+            if (ticker != null) {
+                ticker.dispose();
+            }
+        });
+        run(errors, () -> {
+            if (pipeline != null) {
+                pipeline.dispose();
+                source.whenStopped().block(Duration.ofSeconds(30));
+            }
+        });
+        run(errors, () -> {
+            if (writer != null && archive != null) {
+                Mono.fromCallable(() -> archive.flush()).subscribeOn(writer).block(Duration.ofSeconds(60));
+            }
+        });
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (labelling.get() && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        run(errors, () -> {
+            if (labeller != null) {
+                labeller.dispose();
+            }
+        });
+        run(errors, () -> {
+            if (writer != null) {
+                writer.dispose();
+            }
+        });
+        run(errors, () -> {
+            if (archive != null) {
+                archive.close();
+            }
+        });
+        run(errors, () -> {
+            if (stats != null) {
+                stats.close();
+            }
+        });
+        run(errors, () -> {
+            if (sink != null) {
+                sink.close();
+            }
+        });
+        ticker = null;
+        pipeline = null;
+        writer = null;
+        labeller = null;
+        archive = null;
+        stats = null;
+        sink = null;
+        if (!errors.isEmpty()) {
+            IllegalStateException e = new IllegalStateException("analyzer did not close cleanly", errors.get(0));
+            errors.stream().skip(1).forEach(e::addSuppressed);
+            throw e;
+        }
+    }
+
+    private interface Step {
+        void run() throws Exception;
+    }
+
+    private static void run(List<Throwable> errors, Step step) {
+        try {
+            step.run();
+        } catch (Exception e) {
+            errors.add(e);
+        }
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}
