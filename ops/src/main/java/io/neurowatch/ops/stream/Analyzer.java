@@ -136,11 +136,13 @@ public final class Analyzer implements AutoCloseable {
         sink = new KafkaRecordSink(producer);
         restoreLabels();
         metrics.gauge("neurowatch.archive.bytes", this, a -> a.archive == null ? 0 : a.archive.bytesOnDisk());
-        writer = Schedulers.newSingle("analyzer-writer");
-        labeller = Schedulers.newSingle("analyzer-labeller");
-        source = new KafkaRecordSource(KafkaSourceOptions.of(config.bootstrapServers(), config.groupId(),
-                config.topics().activations()).withClientProperties(config.clientProperties())
-                .withStartOffsets(this::startOffsets));
+        writer = blockingThread("analyzer-writer");
+        labeller = blockingThread("analyzer-labeller");
+        KafkaSourceOptions options = KafkaSourceOptions.of(config.bootstrapServers(), config.groupId(),
+                config.topics().activations());
+        Map<String, Object> consumer = new HashMap<>(options.clientProperties());
+        consumer.putAll(config.clientProperties());
+        source = new KafkaRecordSource(options.withClientProperties(consumer).withStartOffsets(this::startOffsets));
         metrics.gauge("neurowatch.source.pending.bytes", source, s -> s.stats().pendingBytes());
         pipeline = source.records()
                 .publishOn(writer, 32)
@@ -577,6 +579,18 @@ public final class Analyzer implements AutoCloseable {
         } catch (Exception e) {
             errors.add(e);
         }
+    }
+
+    /**
+     * A dedicated thread for blocking clients (RocksDB, HDF5, Kafka acknowledgements). Reactor's own single
+     * schedulers are marked non-blocking and refuse {@code block()}, rightly: this one is not a reactive thread.
+     */
+    private static Scheduler blockingThread(String name) {
+        return Schedulers.fromExecutorService(java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        }), name);
     }
 
     private static byte[] bytes(String s) {

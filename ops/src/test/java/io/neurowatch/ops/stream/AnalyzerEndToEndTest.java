@@ -1,0 +1,136 @@
+package io.neurowatch.ops.stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.neurowatch.analyzers.invert.ConceptIndex;
+import io.neurowatch.analyzers.invert.InvertExplainer;
+import io.neurowatch.analyzers.invert.InvertParams;
+import io.neurowatch.analyzers.invert.UnitResult;
+import io.neurowatch.analyzers.labels.NeuronLabel;
+import io.neurowatch.analyzers.synthetic.PlantedConcepts;
+import io.neurowatch.connectors.archive.StreamArchive;
+import io.neurowatch.connectors.archive.ArchiveOptions;
+import io.neurowatch.connectors.archive.ArchiveWindow;
+import io.neurowatch.connectors.archive.WindowSpec;
+import io.neurowatch.connectors.kafka.KafkaRecordSink;
+import io.neurowatch.connectors.kafka.TopicSnapshot;
+import io.neurowatch.core.state.StatisticsStore;
+import io.neurowatch.core.state.StatisticsStoreConfig;
+import io.neurowatch.core.wire.ActivationBatch;
+import io.neurowatch.core.wire.ActivationBatchCodec;
+import io.neurowatch.ops.kafka.EmbeddedKafka;
+import io.neurowatch.ops.kafka.EmbeddedKafkaBroker;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The analyzer end to end on a real broker: labels published from the stream equal a batch INVERT run on the same
+ * samples; garbage lands in the dead-letter topic and changes no state; a restart reprocesses nothing.
+ */
+@ExtendWith(EmbeddedKafka.class)
+class AnalyzerEndToEndTest {
+    @TempDir
+    Path work;
+
+    private static void await(BooleanSupplier condition, Duration timeout, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    @Test
+    void streamLabelsEqualBatchExplainAndGarbageGoesToTheDeadLetterTopic(EmbeddedKafkaBroker broker)
+            throws Exception {
+        int n = 3000;
+        int d = 6;
+        PlantedConcepts data = PlantedConcepts.generate(5, n, 12, d, 2.5);
+        InvertParams params = InvertParams.of(2, 3).withFractions(0.01, 0.5);
+        Topics topics = new Topics("e2e.act", "e2e.ann", "e2e.labels", "e2e.events", "e2e.dlq", "e2e.alerts");
+        AnalyzerConfig cfg = AnalyzerConfig.defaults(broker.bootstrapServers(), work)
+                .withTopics(topics).withGroupId("e2e")
+                .withArchive(ArchiveOptions.defaults().withRowsPerSegment(700))
+                .withLabelling(0, null, WindowSpec.all(), params);
+        List<String> announced = new ArrayList<>();
+        Map<String, Object> client = Map.of("bootstrap.servers", broker.bootstrapServers());
+
+        try (Analyzer analyzer = new Analyzer(cfg, new SimpleMeterRegistry(), announced::add)) {
+            analyzer.start();
+            try (KafkaRecordSink sink = new KafkaRecordSink(new HashMap<>(client))) {
+                Replayer.replay(data.activations(), data.labels(), new Replayer.Options("m", "1", "pool", "e2e.act",
+                        200, 0, 0, null), sink, x -> { });
+                byte[] good = ActivationBatchCodec.encode(ActivationBatch.of("m", "1", "pool", new long[] {99_999},
+                        d, new float[d]));
+                byte[] key = "m/pool".getBytes(StandardCharsets.UTF_8);
+                Random rnd = new Random(1);
+                byte[] junk = new byte[100];
+                rnd.nextBytes(junk);
+                sink.send("e2e.act", key, junk, null).block();
+                sink.send("e2e.act", key, Arrays.copyOf(good, good.length - 3), null).block();
+                // A changed D for a known layer is a schema change.
+                sink.send("e2e.act", key, ActivationBatchCodec.encode(ActivationBatch.of("m", "1", "pool",
+                        new long[] {99_998}, d + 1, new float[d + 1])), null).block();
+            }
+            await(() -> analyzer.recordCount() >= 18, Duration.ofSeconds(60), "all records");
+            assertEquals(n, analyzer.sampleCount());
+            analyzer.labelNow(Duration.ofSeconds(60));
+            assertNull(analyzer.failure());
+        }
+
+        // Labels on the compacted topic equal batch INVERT on the same samples.
+        Map<String, byte[]> published = TopicSnapshot.latestByKey(client, "e2e.labels", Duration.ofSeconds(30));
+        assertEquals(d, published.size());
+        List<UnitResult> batch = new InvertExplainer(new ConceptIndex(data.labels(),
+                io.neurowatch.core.ConceptSet.numbered("c", 12)), params, 256, 2)
+                .explainAll(data.activations(), InvertExplainer.ProgressListener.NONE);
+        for (byte[] v : published.values()) {
+            NeuronLabel l = LabelJson.decode(v);
+            UnitResult want = batch.get(l.neuron().neuron());
+            assertEquals(want.best().orElseThrow().canonical(), l.label(), "neuron " + l.neuron());
+            assertEquals(want.best().orElseThrow().auroc(), l.score(), 1e-12);
+            assertEquals(n, l.windowSamples());
+        }
+        assertTrue(announced.stream().anyMatch(s -> s.startsWith("label run: 6 neurons")), announced.toString());
+
+        // Dead letters carry reasons; state holds exactly the good samples.
+        Map<String, byte[]> dlq = TopicSnapshot.latestByKey(client, "e2e.dlq", Duration.ofSeconds(30));
+        assertEquals(1, dlq.size(), "all dead letters share the key m/pool");
+        try (StatisticsStore stats = StatisticsStore.open(work.resolve("state"), StatisticsStoreConfig.defaults())) {
+            assertEquals(n, stats.count("m", "pool", 0));
+        }
+        try (StreamArchive archive = StreamArchive.open(work.resolve("archive"), ArchiveOptions.defaults());
+             ArchiveWindow w = archive.window("m", "pool", WindowSpec.all(), 12)) {
+            long[] ids = w.sampleIds().clone();
+            Arrays.sort(ids);
+            assertEquals(n, ids.length);
+            for (int i = 0; i < n; i++) {
+                assertEquals(i, ids[i]);
+            }
+        }
+
+        // A restart finds nothing new to do.
+        try (Analyzer again = new Analyzer(cfg, new SimpleMeterRegistry(), s -> { })) {
+            again.start();
+            Thread.sleep(3000);
+            assertEquals(0, again.sampleCount());
+            assertNull(again.failure());
+        }
+    }
+}
