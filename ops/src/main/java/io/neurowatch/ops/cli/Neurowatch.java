@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         description = "Watches the inside of deployed deep networks: labels neurons with concepts (INVERT, "
                 + "CLIP-Dissect), finds anomalous neurons and raises artifact alerts.",
         subcommands = {ExplainCommand.class, DissectCommand.class, DoraCommand.class, DemoCommand.class,
-            ReplayCommand.class, LabelsCommand.class, BenchCommand.class, BrokerCommand.class,
+            ReplayCommand.class, LabelsCommand.class, ServeCommand.class, BenchCommand.class, BrokerCommand.class,
             CommandLine.HelpCommand.class})
 public final class Neurowatch implements Runnable {
 

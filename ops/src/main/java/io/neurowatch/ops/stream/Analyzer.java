@@ -353,6 +353,10 @@ public final class Analyzer implements AutoCloseable {
             archive.flushIfDue(Instant.now());
             if (config.retention() != null) {
                 archive.applyRetention(config.retention());
+                if (config.retention().maxAge() != null) {
+                    // Statistics are kept in time buckets; whole buckets older than the retention are dropped.
+                    stats.dropBucketsBefore(System.currentTimeMillis() - config.retention().maxAge().toMillis());
+                }
             }
             commitToKafka();
             Duration every = config.labelInterval();
