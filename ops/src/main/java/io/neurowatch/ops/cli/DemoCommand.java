@@ -1,25 +1,37 @@
 package io.neurowatch.ops.cli;
 
-import io.neurowatch.analyzers.invert.ConceptIndex;
-import io.neurowatch.analyzers.invert.InvertExplainer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.neurowatch.analyzers.invert.InvertParams;
-import io.neurowatch.analyzers.invert.UnitResult;
+import io.neurowatch.analyzers.labels.NeuronLabel;
 import io.neurowatch.analyzers.synthetic.PlantedConcepts;
-import io.neurowatch.ops.invert.InvertResultsJson;
+import io.neurowatch.connectors.archive.WindowSpec;
+import io.neurowatch.connectors.kafka.KafkaRecordSink;
+import io.neurowatch.connectors.kafka.TopicSnapshot;
+import io.neurowatch.core.InMemoryActivations;
+import io.neurowatch.core.LabelMatrix;
+import io.neurowatch.ops.kafka.EmbeddedKafkaBroker;
+import io.neurowatch.ops.stream.Analyzer;
+import io.neurowatch.ops.stream.AnalyzerConfig;
+import io.neurowatch.ops.stream.LabelJson;
+import io.neurowatch.ops.stream.Replayer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
+import java.time.Duration;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code neurowatch demo}: generates a dataset whose units respond to known concept formulas, labels every unit with
- * INVERT and shows which planted formulas it recovered.
+ * {@code neurowatch demo}: the whole streaming story on embedded defaults. An embedded broker, the analyzer, and a
+ * stand-in inference service replaying a generated stream whose units respond to planted concept formulas; labels
+ * are printed as the analyzer publishes them, then compared with the planted truth.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Run INVERT on a generated dataset with planted concepts and print the recovered labels.")
+        description = {"Embedded Kafka + streaming analyzer + a replayed stream with planted concepts: prints labels "
+                + "as they are published and which planted formulas were recovered.",
+            "Everything lives under --work-dir (a fresh run deletes nothing else)."})
 public final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--work-dir", defaultValue = "work/demo", description = "output folder (default: ${DEFAULT-VALUE})")
@@ -39,41 +51,96 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Files.createDirectories(workDir);
+        Path run = workDir.resolve("run-" + System.currentTimeMillis());
+        Files.createDirectories(run);
         PlantedConcepts data = PlantedConcepts.generate(seed, samples, concepts, units, 2.5);
-        System.out.printf("Generated %d samples x %d units with %d concepts; unit d responds to a planted formula.%n",
+        System.out.printf("Stream: %d samples x %d units, %d concepts; each unit responds to a planted formula.%n",
                 samples, units, concepts);
-        InvertParams params = InvertParams.of(2, 3).withFractions(0.002, 0.5);
-        InvertExplainer explainer = new InvertExplainer(new ConceptIndex(data.labels(), data.concepts()), params, 256,
-                Runtime.getRuntime().availableProcessors());
-        long t0 = System.nanoTime();
-        List<UnitResult> results = explainer.explainAll(data.activations(), InvertExplainer.ProgressListener.NONE);
-        double secs = (System.nanoTime() - t0) / 1e9;
-        Path out = workDir.resolve("invert-labels.json");
-        try (InvertResultsJson json = new InvertResultsJson(out, params, 256,
-                Map.of("source", "PlantedConcepts seed " + seed), data.concepts())) {
-            for (UnitResult r : results) {
-                json.write(r);
-            }
-            json.complete();
+        for (String logger : new String[] {"kafka", "org.apache.kafka", "state.change.logger"}) {
+            System.setProperty("org.slf4j.simpleLogger.log." + logger, "warn");
         }
+        try (EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(run.resolve("kafka"), 0, Map.of())) {
+            broker.start();
+            System.out.printf("Embedded Kafka at %s (%.1f s)%n", broker.bootstrapServers(),
+                    broker.lastStartDuration().toMillis() / 1e3);
+            AnalyzerConfig cfg = AnalyzerConfig.defaults(broker.bootstrapServers(), run.resolve("analyzer"))
+                    .withConcepts(data.concepts())
+                    .withLabelling(samples / 4, null, WindowSpec.all(),
+                            InvertParams.of(2, 3).withFractions(0.002, 0.5));
+            Map<String, Object> client = Map.of("bootstrap.servers", broker.bootstrapServers());
+            try (Analyzer analyzer = new Analyzer(cfg, new SimpleMeterRegistry(), System.out::println)) {
+                analyzer.start();
+                try (KafkaRecordSink sink = new KafkaRecordSink(new java.util.HashMap<>(client))) {
+                    // Four bursts, so label runs happen while the stream is still arriving.
+                    int chunk = (samples + 3) / 4;
+                    double[][] cols = data.activations().readColumns(0, units);
+                    for (int from = 0; from < samples; from += chunk) {
+                        int to = Math.min(samples, from + chunk);
+                        System.out.printf("inference service: publishing samples %d..%d%n", from, to - 1);
+                        Replayer.replay(slice(cols, from, to), sliceLabels(data.labels(), from, to),
+                                new Replayer.Options("demo-cnn", "1", "pool", cfg.topics().activations(), 250, from, 0,
+                                        null), sink, x -> { });
+                        Thread.sleep(1500);
+                    }
+                }
+                long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+                while (analyzer.sampleCount() < samples && System.nanoTime() < deadline) {
+                    Thread.sleep(100);
+                }
+                analyzer.labelNow(Duration.ofSeconds(120));
+            }
+            Map<Integer, NeuronLabel> table = new TreeMap<>();
+            for (byte[] v : TopicSnapshot.latestByKey(client, cfg.topics().labels(), Duration.ofSeconds(30))
+                    .values()) {
+                NeuronLabel l = LabelJson.decode(v);
+                table.put(l.neuron().neuron(), l);
+            }
+            return report(data, table, run);
+        }
+    }
+
+    private int report(PlantedConcepts data, Map<Integer, NeuronLabel> table, Path run) {
         int planted = 0;
         int recovered = 0;
-        System.out.printf("%-5s %-28s %-28s %7s %s%n", "unit", "planted", "INVERT label (L=2, B=3)", "auroc", "");
-        for (UnitResult r : results) {
-            String truth = data.planted().get(r.feature());
-            String got = r.best().map(e -> e.canonical()).orElse("(none)");
-            double auroc = r.best().map(e -> e.auroc()).orElse(Double.NaN);
+        System.out.printf("%n%-5s %-26s %-26s %7s %s%n", "unit", "planted", "streamed INVERT label", "auroc", "");
+        for (int u = 0; u < units; u++) {
+            String truth = data.planted().get(u);
+            NeuronLabel l = table.get(u);
+            String got = l == null ? "(none)" : l.readable();
             boolean noise = truth.equals("noise");
             boolean hit = truth.equals(got);
             if (!noise) {
                 planted++;
                 recovered += hit ? 1 : 0;
             }
-            System.out.printf("%-5d %-28s %-28s %7.4f %s%n", r.feature(), truth, got, auroc,
+            System.out.printf("%-5d %-26s %-26s %7.4f %s%n", u, truth, got, l == null ? Double.NaN : l.score(),
                     noise ? "(noise unit: low AUROC expected)" : hit ? "recovered" : "MISSED");
         }
-        System.out.printf("Recovered %d of %d planted formulas in %.2f s. Labels: %s%n", recovered, planted, secs, out);
+        System.out.printf("Recovered %d of %d planted formulas from the stream. State and archive: %s%n", recovered,
+                planted, run);
         return recovered == planted ? 0 : 1;
+    }
+
+    private static InMemoryActivations slice(double[][] cols, int from, int to) {
+        int d = cols.length;
+        double[] rows = new double[(to - from) * d];
+        for (int i = from; i < to; i++) {
+            for (int j = 0; j < d; j++) {
+                rows[(i - from) * d + j] = cols[j][i];
+            }
+        }
+        return InMemoryActivations.wrap(to - from, d, rows, "demo stream");
+    }
+
+    private static LabelMatrix sliceLabels(LabelMatrix all, int from, int to) {
+        LabelMatrix.Builder b = LabelMatrix.builder(to - from, all.concepts());
+        for (int i = from; i < to; i++) {
+            for (int c = 0; c < all.concepts(); c++) {
+                if (all.get(i, c)) {
+                    b.set(i - from, c);
+                }
+            }
+        }
+        return b.build();
     }
 }
