@@ -90,8 +90,9 @@ public final class AtlasSvg {
     }
 
     static String legend(Atlas atlas) {
-        return atlas.size() + " neurons, " + atlas.outlierCount() + " outliers (red); classical MDS of the EA "
-                + "distances";
+        int n = atlas.outlierCount();
+        return atlas.size() + " neurons, " + n + (n == 1 ? " outlier" : " outliers") + " (red); classical MDS of "
+                + "the EA distances";
     }
 
     static byte[] readPng(Path png) throws IOException {

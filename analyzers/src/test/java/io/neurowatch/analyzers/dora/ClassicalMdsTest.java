@@ -88,6 +88,30 @@ class ClassicalMdsTest {
     }
 
     @Test
+    void lanczosFindsTheTopOfAFlatIndefiniteSpectrum() {
+        Random rnd = new Random(5);
+        int n = 400;
+        double[][] b = new double[n][n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j <= i; j++) {
+                double v = rnd.nextGaussian();
+                b[i][j] = v;
+                b[j][i] = v;
+            }
+        }
+        SymmetricEigen.Pairs exact = SymmetricEigen.top(b, 2, true);
+        SymmetricEigen.Pairs iter = SymmetricEigen.top(b, 2, false);
+        assertArrayEquals(exact.values(), iter.values(), 1e-8);
+        for (int c = 0; c < 2; c++) {
+            double dot = 0;
+            for (int i = 0; i < n; i++) {
+                dot += exact.vectors()[c][i] * iter.vectors()[c][i];
+            }
+            assertEquals(1.0, Math.abs(dot), 1e-6, "eigenvector " + c);
+        }
+    }
+
+    @Test
     void deterministicAndDegenerateCases() {
         double[][] d = euclidean(planted(25, 5));
         assertEquals(ClassicalMds.embed(d), ClassicalMds.embed(d));
