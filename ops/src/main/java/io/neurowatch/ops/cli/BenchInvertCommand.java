@@ -133,11 +133,19 @@ public final class BenchInvertCommand implements Callable<Integer> {
         return peak >> 20;
     }
 
+    static String currentRss() {
+        return procStatus("VmRSS:");
+    }
+
     static String peakRss() {
+        return procStatus("VmHWM:");
+    }
+
+    private static String procStatus(String field) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmHWM:")) {
-                    return line.substring(6).trim();
+                if (line.startsWith(field)) {
+                    return line.substring(field.length()).trim();
                 }
             }
         } catch (Exception e) {

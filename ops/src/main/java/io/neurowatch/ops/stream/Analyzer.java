@@ -87,6 +87,7 @@ public final class Analyzer implements AutoCloseable {
     private final Counter labelRuns;
     private final Counter labelChanges;
     private final Timer labelRunTime;
+    private final Timer ingestLatency;
 
     private StatisticsStore stats;
     private StreamArchive archive;
@@ -118,6 +119,9 @@ public final class Analyzer implements AutoCloseable {
         this.labelRuns = metrics.counter("neurowatch.label.runs");
         this.labelChanges = metrics.counter("neurowatch.label.changes");
         this.labelRunTime = metrics.timer("neurowatch.label.run");
+        this.ingestLatency = Timer.builder("neurowatch.ingest.latency")
+                .description("record timestamp (producer clock) to statistics committed")
+                .publishPercentiles(0.5, 0.99).register(metrics);
     }
 
     /**
@@ -145,7 +149,8 @@ public final class Analyzer implements AutoCloseable {
         source = new KafkaRecordSource(options.withClientProperties(consumer).withStartOffsets(this::startOffsets));
         metrics.gauge("neurowatch.source.pending.bytes", source, s -> s.stats().pendingBytes());
         pipeline = source.records()
-                .publishOn(writer, 32)
+                .publishOn(writer, 64)
+                .bufferTimeout(32, Duration.ofMillis(20), writer, true)
                 .subscribe(this::process, this::fail);
         ticker = Flux.interval(Duration.ofSeconds(1), writer).subscribe(t -> tick(), this::fail);
         LOG.info("analyzer started: topics {}, work dir {}, resuming at {}", config.topics().activations(),
@@ -209,46 +214,77 @@ public final class Analyzer implements AutoCloseable {
         return out;
     }
 
-    /** Runs on the writer thread, one record at a time. */
-    private void process(PolledRecord r) {
+    /**
+     * Runs on the writer thread. Records are archived one by one, but their statistics are applied as one RocksDB
+     * write per group: each apply rewrites every touched sketch, so grouping divides that cost by the group size.
+     */
+    private void process(List<PolledRecord> group) {
         try {
-            records.increment();
-            bytes.increment(r.sizeInBytes());
-            SourceOffset pos = new SourceOffset(r.topic(), r.partition(), r.offset());
-            ActivationBatch batch;
-            try {
-                if (r.isTombstone()) {
-                    throw new WireFormatException(WireFormatException.Reason.TRUNCATED, 0, "empty record value");
+            List<LayerBatch> updates = new ArrayList<>(group.size());
+            List<SourceOffset> consumed = new ArrayList<>(group.size());
+            List<PolledRecord> timed = new ArrayList<>(group.size());
+            for (PolledRecord r : group) {
+                records.increment();
+                bytes.increment(r.sizeInBytes());
+                SourceOffset pos = new SourceOffset(r.topic(), r.partition(), r.offset());
+                boolean needsStats = pos.offset() >= statsNext.getOrDefault(pos.sourcePartition(), 0L);
+                ActivationBatch batch = decodeAndArchive(r, pos);
+                if (batch != null && needsStats) {
+                    updates.add(layerBatch(batch));
+                    timed.add(r);
                 }
-                batch = ActivationBatchCodec.decode(r.valueBuffer(), config.maxRecordBytes());
-            } catch (WireFormatException e) {
-                deadLetter(r, e.reason().name(), e.getMessage());
-                skip(pos);
-                return;
+                if (needsStats) {
+                    consumed.add(pos);
+                }
             }
-            boolean archived;
-            try {
-                archived = archive(batch, pos);
-            } catch (IllegalArgumentException e) {
-                // The archive is the authority on a layer's schema: a changed D lands here.
-                deadLetter(r, "SCHEMA_CHANGE", e.getMessage());
-                skip(pos);
-                return;
-            }
-            if (pos.offset() >= statsNext.getOrDefault(pos.sourcePartition(), 0L)) {
-                stats.apply(StatisticsUpdate.of(layerBatch(batch)), List.of(pos));
-                statsNext.put(pos.sourcePartition(), pos.offset() + 1);
-            }
-            if (archived) {
-                samples.increment(batch.batchSize());
-                samplesSinceLabel += batch.batchSize();
-                noteConcepts(batch);
+            if (!consumed.isEmpty()) {
+                stats.apply(StatisticsUpdate.of(updates), consumed);
+                for (SourceOffset pos : consumed) {
+                    statsNext.merge(pos.sourcePartition(), pos.offset() + 1, Math::max);
+                }
+                long now = System.currentTimeMillis();
+                for (PolledRecord r : timed) {
+                    if (now >= r.timestamp()) {
+                        ingestLatency.record(Duration.ofMillis(now - r.timestamp()));
+                    }
+                }
             }
             if (config.labelEverySamples() > 0 && samplesSinceLabel >= config.labelEverySamples()) {
                 triggerLabels();
             }
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Decodes one record and archives its rows unless the archive already holds them. Returns the batch, or null
+     * if the record was a dead letter (published before returning).
+     */
+    private ActivationBatch decodeAndArchive(PolledRecord r, SourceOffset pos) throws IOException {
+        ActivationBatch batch;
+        try {
+            if (r.isTombstone()) {
+                throw new WireFormatException(WireFormatException.Reason.TRUNCATED, 0, "empty record value");
+            }
+            batch = ActivationBatchCodec.decode(r.valueBuffer(), config.maxRecordBytes());
+        } catch (WireFormatException e) {
+            deadLetter(r, e.reason().name(), e.getMessage());
+            markArchived(pos);
+            return null;
+        }
+        try {
+            if (archive(batch, pos)) {
+                samples.increment(batch.batchSize());
+                samplesSinceLabel += batch.batchSize();
+                noteConcepts(batch);
+            }
+            return batch;
+        } catch (IllegalArgumentException e) {
+            // The archive is the authority on a layer's schema: a changed D lands here.
+            deadLetter(r, "SCHEMA_CHANGE", e.getMessage());
+            markArchived(pos);
+            return null;
         }
     }
 
@@ -274,13 +310,9 @@ public final class Analyzer implements AutoCloseable {
                 offsets, concepts, pos);
     }
 
-    /** Marks a record that produced no rows as consumed in both the archive and the statistics. */
-    private void skip(SourceOffset pos) throws IOException {
+    /** Advances the archive's offsets past a record that produced no rows (a dead letter). */
+    private void markArchived(SourceOffset pos) throws IOException {
         archive.append(NO_ROWS_MODEL, NO_ROWS_LAYER, new long[0], new long[0], 0, 0, new float[0], null, null, pos);
-        if (pos.offset() >= statsNext.getOrDefault(pos.sourcePartition(), 0L)) {
-            stats.apply(StatisticsUpdate.empty(), List.of(pos));
-            statsNext.put(pos.sourcePartition(), pos.offset() + 1);
-        }
     }
 
     private void deadLetter(PolledRecord r, String reason, String detail) {

@@ -27,7 +27,7 @@ public final class AnalyzerConfigFile {
     /** Every accepted key; {@code kafka.*} keys pass through to the Kafka clients. */
     public static final Set<String> KEYS = Set.of("bootstrap.servers", "group.id", "partitions", "max-record-bytes",
             "topics.activations", "topics.annotations", "topics.labels", "topics.label-events", "topics.dead-letters",
-            "topics.alerts", "archive.rows-per-segment", "archive.max-segment-age", "retention.max-age",
+            "topics.alerts", "archive.rows-per-segment", "archive.compression", "archive.max-segment-age", "retention.max-age",
             "retention.max-bytes", "stats.track-concepts", "label.every-samples", "label.interval", "label.window",
             "label.threads", "invert.L", "invert.B", "invert.min-fraction", "invert.max-fraction", "invert.mode",
             "concepts");
@@ -115,7 +115,11 @@ public final class AnalyzerConfigFile {
                 c.archive().withRowsPerSegment(integer(settings, "archive.rows-per-segment",
                         c.archive().rowsPerSegment(), source))
                         .withMaxSegmentAge(settings.containsKey("archive.max-segment-age")
-                                ? duration(settings, "archive.max-segment-age", source) : c.archive().maxSegmentAge()),
+                                ? duration(settings, "archive.max-segment-age", source) : c.archive().maxSegmentAge())
+                        .withWriteOptions(c.archive().writeOptions().withCompression(
+                                integer(settings, "archive.compression", c.archive().writeOptions().deflateLevel(),
+                                        source), settings.containsKey("archive.compression")
+                                        && !settings.get("archive.compression").equals("0"))),
                 retention, c.statistics(),
                 Boolean.parseBoolean(settings.getOrDefault("stats.track-concepts", String.valueOf(c.trackConcepts()))),
                 longValue(settings, "label.every-samples", c.labelEverySamples(), source),

@@ -1,0 +1,228 @@
+package io.neurowatch.ops.cli;
+
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.distribution.ValueAtPercentile;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.neurowatch.connectors.archive.WindowSpec;
+import io.neurowatch.connectors.kafka.KafkaRecordSink;
+import io.neurowatch.connectors.kafka.KafkaTopics;
+import io.neurowatch.connectors.kafka.TopicSpec;
+import io.neurowatch.core.state.StatisticsStoreConfig;
+import io.neurowatch.core.wire.ActivationBatch;
+import io.neurowatch.core.wire.ActivationBatchCodec;
+import io.neurowatch.ops.kafka.EmbeddedKafkaBroker;
+import io.neurowatch.ops.stream.Analyzer;
+import io.neurowatch.ops.stream.AnalyzerConfig;
+import io.neurowatch.ops.stream.Topics;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * {@code neurowatch bench stream}: analyzer throughput against a bare {@code KafkaConsumer} reading the same topic in
+ * the same run (the ceiling), produce-to-statistics latency under a paced stream, and RSS as the stream grows.
+ */
+@Command(name = "stream", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Producer -> embedded broker -> analyzer (archive + statistics) vs a bare KafkaConsumer on the "
+                + "same topic (the ceiling): samples/s, MB/s, ratio, p50/p99 latency, RSS as the stream grows."})
+public final class BenchStreamCommand implements Callable<Integer> {
+    /** Records are ~0.5 MB at D = 512; Kafka's 1 MiB per-partition fetch default would cap both sides. */
+    private static final int FETCH_BYTES = 16 << 20;
+
+    @Option(names = "--samples", defaultValue = "100000", description = "samples in the stream (default: "
+            + "${DEFAULT-VALUE}; try 1000000 for the memory check)")
+    int samples;
+
+    @Option(names = "--features", defaultValue = "512", description = "D (default: ${DEFAULT-VALUE})")
+    int features;
+
+    @Option(names = "--batch", defaultValue = "256", description = "samples per record (default: ${DEFAULT-VALUE})")
+    int batch;
+
+    @Option(names = "--concepts", defaultValue = "0",
+            description = "labelled concepts per sample stream (0 = unlabelled, no histograms; default: "
+                    + "${DEFAULT-VALUE})")
+    int concepts;
+
+    @Option(names = "--latency-rate", defaultValue = "2000",
+            description = "samples/s of the paced stream used for latency (default: ${DEFAULT-VALUE})")
+    int latencyRate;
+
+    @Option(names = "--work-dir", defaultValue = "work/bench-stream", description = "(default: ${DEFAULT-VALUE})")
+    Path workDir;
+
+    @Override
+    public Integer call() throws Exception {
+        Path run = workDir.resolve("run-" + System.currentTimeMillis());
+        Files.createDirectories(run);
+        int records = (samples + batch - 1) / batch;
+        try (EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(run.resolve("kafka"), 0, Map.of())) {
+            broker.start();
+            Map<String, Object> client = new HashMap<>(Map.of("bootstrap.servers", broker.bootstrapServers()));
+            try (KafkaTopics topics = new KafkaTopics(client)) {
+                topics.createIfMissing(TopicSpec.of("bench.act", 3)).block(Duration.ofSeconds(30));
+            }
+            long bytes;
+            try (KafkaRecordSink sink = new KafkaRecordSink(client)) {
+                long t0 = System.nanoTime();
+                bytes = produce(sink, "bench.act", 0, records, new Random(1));
+                double secs = (System.nanoTime() - t0) / 1e9;
+                System.out.printf("produced %d samples (%d records, %.1f MB) in %.2f s%n", (long) records * batch,
+                        records, bytes / 1e6, secs);
+            }
+            double ceiling = bareConsumer(client, "bench.act", records);
+            System.out.printf("ceiling  (bare KafkaConsumer): %,.0f samples/s, %.1f MB/s%n", ceiling,
+                    ceiling * bytes / ((double) records * batch) / 1e6);
+
+            AnalyzerConfig cfg = AnalyzerConfig.defaults(broker.bootstrapServers(), run.resolve("analyzer"))
+                    .withTopics(new Topics("bench.act", "bench.ann", "bench.labels", "bench.events", "bench.dlq",
+                            "bench.alerts"))
+                    .withClientProperties(Map.of("max.partition.fetch.bytes", FETCH_BYTES))
+                    .withStatistics(StatisticsStoreConfig.defaults(), concepts > 0)
+                    .withLabelling(0, null, WindowSpec.all(), AnalyzerConfig.defaults("x", run).invert());
+            long target = (long) records * batch;
+            try (Analyzer analyzer = new Analyzer(cfg, new SimpleMeterRegistry(), s -> { })) {
+                analyzer.start();
+                while (analyzer.sampleCount() == 0) {
+                    Thread.sleep(5);
+                }
+                // Timed from the first sample, like the ceiling: group join and partition assignment excluded.
+                long t0 = System.nanoTime();
+                long first = analyzer.sampleCount();
+                long nextReport = 100_000;
+                while (analyzer.sampleCount() < target) {
+                    if (analyzer.failure() != null) {
+                        throw new IllegalStateException("analyzer failed", analyzer.failure());
+                    }
+                    if (analyzer.sampleCount() >= nextReport) {
+                        System.out.printf("  analyzer at %,d samples: RSS %s%n", analyzer.sampleCount(),
+                                BenchInvertCommand.currentRss());
+                        nextReport += 100_000;
+                    }
+                    Thread.sleep(5);
+                }
+                double secs = (System.nanoTime() - t0) / 1e9;
+                double rate = (target - first) / secs;
+                System.out.printf("analyzer (archive + statistics): %,.0f samples/s, %.1f MB/s, ratio to ceiling "
+                        + "%.2f%n", rate, rate * bytes / (double) target / 1e6, rate / ceiling);
+            }
+
+            // Latency: a fresh analyzer (it resumes at the end of the topic) under a paced live stream, so the
+            // figure is produce -> statistics time without the backlog of the throughput phase.
+            SimpleMeterRegistry registry = new SimpleMeterRegistry();
+            try (Analyzer analyzer = new Analyzer(cfg, registry, s -> { });
+                 KafkaRecordSink sink = new KafkaRecordSink(client)) {
+                analyzer.start();
+                Thread.sleep(3000);
+                Timer latency = registry.get("neurowatch.ingest.latency").timer();
+                int live = Math.max(1, latencyRate * 10 / batch);
+                long start = System.nanoTime();
+                Random rnd = new Random(2);
+                for (int i = 0; i < live; i++) {
+                    produce(sink, "bench.act", records + i, 1, rnd);
+                    long due = start + (long) ((i + 1) * (double) batch / latencyRate * 1e9);
+                    long wait = due - System.nanoTime();
+                    if (wait > 0) {
+                        Thread.sleep(wait / 1_000_000);
+                    }
+                }
+                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                while (latency.count() < live && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+                StringBuilder pct = new StringBuilder();
+                for (ValueAtPercentile v : latency.takeSnapshot().percentileValues()) {
+                    pct.append(String.format(" p%.0f=%.1f ms", v.percentile() * 100,
+                            v.value(java.util.concurrent.TimeUnit.MILLISECONDS)));
+                }
+                System.out.printf("latency produce -> statistics, %d records at %d samples/s:%s%n", latency.count(),
+                        latencyRate, pct);
+            }
+            System.out.printf("peak RSS: %s; heap peak %d MiB%n", BenchInvertCommand.peakRss(),
+                    BenchInvertCommand.peakHeapMiB());
+        }
+        return 0;
+    }
+
+    /** Publishes {@code count} records of {@code batch} random samples; returns the bytes sent. */
+    private long produce(KafkaRecordSink sink, String topic, int firstRecord, int count, Random rnd) {
+        long bytes = 0;
+        List<Mono<?>> inFlight = new ArrayList<>();
+        float[] acts = new float[batch * features];
+        for (int r = 0; r < count; r++) {
+            long[] ids = new long[batch];
+            long[] ts = new long[batch];
+            long now = System.currentTimeMillis();
+            for (int i = 0; i < batch; i++) {
+                ids[i] = (long) (firstRecord + r) * batch + i;
+                ts[i] = now;
+            }
+            for (int k = 0; k < acts.length; k++) {
+                acts[k] = (float) rnd.nextGaussian();
+            }
+            ActivationBatch b = ActivationBatch.of("bench", "1", "layer", ids, features, acts).withTimestamps(ts);
+            if (concepts > 0) {
+                int[][] labels = new int[batch][];
+                for (int i = 0; i < batch; i++) {
+                    labels[i] = new int[] {rnd.nextInt(concepts)};
+                }
+                b = b.withLabels(io.neurowatch.core.wire.ConceptLabels.of(labels));
+            }
+            byte[] value = ActivationBatchCodec.encode(b);
+            bytes += value.length;
+            inFlight.add(sink.send(topic, ("bench/layer/" + r % 3).getBytes(StandardCharsets.UTF_8), value, null));
+            if (inFlight.size() >= 64) {
+                Flux.concat(inFlight).blockLast();
+                inFlight.clear();
+            }
+        }
+        Flux.concat(inFlight).blockLast();
+        return bytes;
+    }
+
+    /** Samples/s of a bare consumer reading every record of the topic (what any consumer pays). */
+    private double bareConsumer(Map<String, Object> client, String topic, int records) {
+        Map<String, Object> props = new HashMap<>(client);
+        props.put("key.deserializer", ByteArrayDeserializer.class.getName());
+        props.put("value.deserializer", ByteArrayDeserializer.class.getName());
+        props.put("group.id", "bench-ceiling");
+        props.put("auto.offset.reset", "earliest");
+        props.put("max.partition.fetch.bytes", FETCH_BYTES);
+        long t0 = 0;
+        long seen = 0;
+        long checksum = 0;
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
+            consumer.subscribe(List.of(topic));
+            while (seen < records) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    if (seen == 0) {
+                        t0 = System.nanoTime();
+                    }
+                    seen++;
+                    checksum += r.value().length;
+                }
+            }
+        }
+        double secs = (System.nanoTime() - t0) / 1e9;
+        if (checksum == 0) {
+            System.out.println("(empty records)");
+        }
+        // Timed from the first record, excluding the group join.
+        return (seen - 1) * (double) batch / secs;
+    }
+}
