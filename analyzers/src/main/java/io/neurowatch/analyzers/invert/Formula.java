@@ -16,7 +16,7 @@ import java.util.TreeSet;
  * <p>Arguments are kept sorted by {@link #ORDER}, so two formulas are equal (by {@code equals}) iff their canonical
  * strings are equal. Instances are immutable.
  */
-public sealed interface Formula permits Formula.Sym, Formula.Not, Formula.And, Formula.Or {
+public sealed interface Formula permits Formula.Sym, Formula.Not, Formula.Nary {
 
     /** Sympy's sort key: node count, then class (Symbol < And < Not < Or), then arity, then arguments. */
     Comparator<Formula> ORDER = Formula::compareCanonical;
@@ -104,30 +104,43 @@ public sealed interface Formula permits Formula.Sym, Formula.Not, Formula.And, F
         }
     }
 
-    /** Conjunction of two or more arguments in canonical order. */
-    record And(List<Formula> args) implements Formula {
+    /** An operator node (AND or OR) over two or more arguments in canonical order. */
+    sealed interface Nary extends Formula permits And, Or {
+        List<Formula> args();
+
+        /** The printed operator, with its spaces. */
+        String operator();
+
+        @Override
+        default int nodeCount() {
+            return 1 + args().stream().mapToInt(Formula::nodeCount).sum();
+        }
+
+        @Override
+        default int literals() {
+            return args().stream().mapToInt(Formula::literals).sum();
+        }
+
+        @Override
+        default void collectIds(java.util.Collection<String> out) {
+            args().forEach(a -> a.collectIds(out));
+        }
+
+        @Override
+        default String render(java.util.function.Function<Sym, String> name) {
+            return join(args(), operator(), name);
+        }
+    }
+
+    /** Conjunction. */
+    record And(List<Formula> args) implements Nary {
         public And {
             args = List.copyOf(args);
         }
 
         @Override
-        public int nodeCount() {
-            return 1 + args.stream().mapToInt(Formula::nodeCount).sum();
-        }
-
-        @Override
-        public int literals() {
-            return args.stream().mapToInt(Formula::literals).sum();
-        }
-
-        @Override
-        public void collectIds(java.util.Collection<String> out) {
-            args.forEach(a -> a.collectIds(out));
-        }
-
-        @Override
-        public String render(java.util.function.Function<Sym, String> name) {
-            return join(args, " & ", name);
+        public String operator() {
+            return " & ";
         }
 
         @Override
@@ -136,30 +149,15 @@ public sealed interface Formula permits Formula.Sym, Formula.Not, Formula.And, F
         }
     }
 
-    /** Disjunction of two or more arguments in canonical order. */
-    record Or(List<Formula> args) implements Formula {
+    /** Disjunction. */
+    record Or(List<Formula> args) implements Nary {
         public Or {
             args = List.copyOf(args);
         }
 
         @Override
-        public int nodeCount() {
-            return 1 + args.stream().mapToInt(Formula::nodeCount).sum();
-        }
-
-        @Override
-        public int literals() {
-            return args.stream().mapToInt(Formula::literals).sum();
-        }
-
-        @Override
-        public void collectIds(java.util.Collection<String> out) {
-            args.forEach(a -> a.collectIds(out));
-        }
-
-        @Override
-        public String render(java.util.function.Function<Sym, String> name) {
-            return join(args, " | ", name);
+        public String operator() {
+            return " | ";
         }
 
         @Override
@@ -214,7 +212,7 @@ public sealed interface Formula permits Formula.Sym, Formula.Not, Formula.And, F
                 sb.append(op);
             }
             Formula a = args.get(i);
-            boolean compound = a instanceof And || a instanceof Or;
+            boolean compound = a instanceof Nary;
             if (compound) {
                 sb.append('(');
             }
@@ -238,10 +236,8 @@ public sealed interface Formula permits Formula.Sym, Formula.Not, Formula.And, F
     }
 
     private static List<Formula> argsOf(Formula f) {
-        if (f instanceof And a) {
-            return a.args();
-        } else if (f instanceof Or o) {
-            return o.args();
+        if (f instanceof Nary n) {
+            return n.args();
         } else if (f instanceof Not n) {
             return List.of(n.sym());
         }

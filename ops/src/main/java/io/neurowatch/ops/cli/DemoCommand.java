@@ -7,8 +7,6 @@ import io.neurowatch.analyzers.synthetic.PlantedConcepts;
 import io.neurowatch.connectors.archive.WindowSpec;
 import io.neurowatch.connectors.kafka.KafkaRecordSink;
 import io.neurowatch.connectors.kafka.TopicSnapshot;
-import io.neurowatch.core.InMemoryActivations;
-import io.neurowatch.core.LabelMatrix;
 import io.neurowatch.ops.kafka.EmbeddedKafkaBroker;
 import io.neurowatch.ops.stream.Analyzer;
 import io.neurowatch.ops.stream.AnalyzerConfig;
@@ -73,12 +71,11 @@ public final class DemoCommand implements Callable<Integer> {
                 try (KafkaRecordSink sink = new KafkaRecordSink(new java.util.HashMap<>(client))) {
                     // Four bursts, so label runs happen while the stream is still arriving.
                     int chunk = (samples + 3) / 4;
-                    double[][] cols = data.activations().readColumns(0, units);
                     for (int from = 0; from < samples; from += chunk) {
                         int to = Math.min(samples, from + chunk);
                         System.out.printf("inference service: publishing samples %d..%d%n", from, to - 1);
-                        Replayer.replay(slice(cols, from, to), sliceLabels(data.labels(), from, to),
-                                new Replayer.Options("demo-cnn", "1", "pool", cfg.topics().activations(), 250, from, 0,
+                        Replayer.replay(data.activations(), data.labels(), from, to,
+                                new Replayer.Options("demo-cnn", "1", "pool", cfg.topics().activations(), 250, 0, 0,
                                         null), sink, x -> { });
                         Thread.sleep(1500);
                     }
@@ -119,28 +116,5 @@ public final class DemoCommand implements Callable<Integer> {
         System.out.printf("Recovered %d of %d planted formulas from the stream. State and archive: %s%n", recovered,
                 planted, run);
         return recovered == planted ? 0 : 1;
-    }
-
-    private static InMemoryActivations slice(double[][] cols, int from, int to) {
-        int d = cols.length;
-        double[] rows = new double[(to - from) * d];
-        for (int i = from; i < to; i++) {
-            for (int j = 0; j < d; j++) {
-                rows[(i - from) * d + j] = cols[j][i];
-            }
-        }
-        return InMemoryActivations.wrap(to - from, d, rows, "demo stream");
-    }
-
-    private static LabelMatrix sliceLabels(LabelMatrix all, int from, int to) {
-        LabelMatrix.Builder b = LabelMatrix.builder(to - from, all.concepts());
-        for (int i = from; i < to; i++) {
-            for (int c = 0; c < all.concepts(); c++) {
-                if (all.get(i, c)) {
-                    b.set(i - from, c);
-                }
-            }
-        }
-        return b.build();
     }
 }

@@ -41,7 +41,20 @@ public final class Replayer {
      */
     public static long replay(ActivationSource source, LabelMatrix labels, Options o, KafkaRecordSink sink,
                               LongConsumer progress) throws IOException {
+        return replay(source, labels, 0, Math.toIntExact(source.rows()), o, sink, progress);
+    }
+
+    /**
+     * Publishes rows {@code [fromRow, toRow)} of {@code source}; sample ids stay {@code firstSampleId + row}, so a
+     * table can be streamed in parts.
+     */
+    public static long replay(ActivationSource source, LabelMatrix labels, int fromRow, int toRow, Options o,
+                              KafkaRecordSink sink, LongConsumer progress) throws IOException {
         long n = source.rows();
+        if (fromRow < 0 || toRow > n || fromRow > toRow) {
+            throw new IllegalArgumentException("rows [" + fromRow + ", " + toRow + ") outside [0, " + n + ") of "
+                    + source.describe());
+        }
         if (labels != null && labels.rows() != n) {
             throw new IllegalArgumentException("labels have " + labels.rows() + " rows but " + source.describe()
                     + " has " + n);
@@ -53,8 +66,8 @@ public final class Replayer {
         long start = System.nanoTime();
         long sent = 0;
         List<reactor.core.publisher.Mono<?>> inFlight = new ArrayList<>();
-        for (long from = 0; from < n; from += o.batchSize()) {
-            int b = (int) Math.min(o.batchSize(), n - from);
+        for (long from = fromRow; from < toRow; from += o.batchSize()) {
+            int b = (int) Math.min(o.batchSize(), toRow - from);
             long[] ids = new long[b];
             long[] ts = new long[b];
             float[] rows = new float[b * d];

@@ -97,8 +97,8 @@ class AnalyzerCrashTest {
                     PlantedConcepts data = PlantedConcepts.generate(l, n, 8, 32, 2.0);
                     int from = round * n / 4;
                     int to = (round + 1) * n / 4;
-                    Replayer.replay(Slices.rows(data.activations(), from, to), Slices.rows(data.labels(), from, to),
-                            new Replayer.Options("m", "1", layers[l], TOPIC, 50, from, 0, null), sink, x -> { });
+                    Replayer.replay(data.activations(), data.labels(), from, to,
+                            new Replayer.Options("m", "1", layers[l], TOPIC, 50, 0, 0, null), sink, x -> { });
                 }
                 Thread.sleep(500 + rnd.nextInt(2500));
                 child.destroyForcibly().waitFor();
@@ -143,35 +143,6 @@ class AnalyzerCrashTest {
                             + ": statistics saw every sample once");
                 }
             }
-        }
-    }
-
-    /** Row slices of generated data, for publishing a stream in parts. */
-    static final class Slices {
-        static io.neurowatch.core.ActivationSource rows(io.neurowatch.core.ActivationSource s, int from, int to)
-                throws java.io.IOException {
-            double[][] cols = s.readColumns(0, s.features());
-            int d = cols.length;
-            double[] out = new double[(to - from) * d];
-            for (int i = from; i < to; i++) {
-                for (int j = 0; j < d; j++) {
-                    out[(i - from) * d + j] = cols[j][i];
-                }
-            }
-            return io.neurowatch.core.InMemoryActivations.wrap(to - from, d, out, "slice");
-        }
-
-        static io.neurowatch.core.LabelMatrix rows(io.neurowatch.core.LabelMatrix all, int from, int to) {
-            io.neurowatch.core.LabelMatrix.Builder b = io.neurowatch.core.LabelMatrix.builder(to - from,
-                    all.concepts());
-            for (int i = from; i < to; i++) {
-                for (int c = 0; c < all.concepts(); c++) {
-                    if (all.get(i, c)) {
-                        b.set(i - from, c);
-                    }
-                }
-            }
-            return b.build();
         }
     }
 }
