@@ -54,9 +54,6 @@ public final class DemoCommand implements Callable<Integer> {
         PlantedConcepts data = PlantedConcepts.generate(seed, samples, concepts, units, 2.5);
         System.out.printf("Stream: %d samples x %d units, %d concepts; each unit responds to a planted formula.%n",
                 samples, units, concepts);
-        for (String logger : new String[] {"kafka", "org.apache.kafka", "state.change.logger"}) {
-            System.setProperty("org.slf4j.simpleLogger.log." + logger, "warn");
-        }
         try (EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(run.resolve("kafka"), 0, Map.of())) {
             broker.start();
             System.out.printf("Embedded Kafka at %s (%.1f s)%n", broker.bootstrapServers(),
