@@ -149,7 +149,7 @@ public final class ClipDissector {
         int d = q.features();
         int m = p.concepts();
         SimilarityFunction f = params.function();
-        boolean compat = params.referenceCompat();
+        String origin = q.describe();
         int need = params.topImages(n);
         String insufficient = null;
         if (f.isPmi() && n < params.topK()) {
@@ -180,9 +180,8 @@ public final class ClipDissector {
                 workers.forRange(end - first, (from, to) -> {
                     for (int j = from; j < to; j++) {
                         int u = first + j;
-                        summarise(u, cols[j], reason, keep, need, q.describe(), status, message, tops, topValues);
-                        boolean scored = status[u] == NeuronStatus.OK || (compat && status[u] == NeuronStatus.DEAD);
-                        if (cos != null && scored) {
+                        summarise(u, cols[j], reason, keep, need, origin, status, message, tops, topValues);
+                        if (cos != null && scored(status[u])) {
                             cos.normalizeUnit(cols[j]);
                         } else {
                             cols[j] = null;

@@ -95,6 +95,7 @@ public final class BenchDissectCommand implements Callable<Integer> {
         long rowNanos0 = emb.computeNanos();
         ProgressBar bar = new ProgressBar(System.err, "dissect", "image blocks");
         long[] phaseEnd = new long[2];
+        long cpu0 = processCpuNanos();
         long t0 = System.nanoTime();
         DissectOutput out = new ClipDissector(params, workers).dissect(p, data.activations(samples),
                 names, (phase, done, total) -> {
@@ -107,6 +108,7 @@ public final class BenchDissectCommand implements Callable<Integer> {
                 });
         long t1 = System.nanoTime();
         double secs = (t1 - t0) / 1e9;
+        double cpuSecs = (processCpuNanos() - cpu0) / 1e9;
         double rowCpu = (emb.computeNanos() - rowNanos0) / 1e9;
         long heap = peakHeapMiB();
         // The peak includes garbage G1 had not collected yet; the retained figure is what the run really holds.
@@ -118,8 +120,8 @@ public final class BenchDissectCommand implements Callable<Integer> {
                 recovered++;
             }
         }
-        System.out.printf("memory-light: %.2f s wall for the layer (%d threads); of which computing P rows: %.2f s "
-                + "CPU summed over threads%n", secs, workers, rowCpu);
+        System.out.printf("memory-light: %.2f s wall for the layer (%d threads; %.1f s process CPU); of which "
+                + "computing P rows: %.2f s CPU%n", secs, workers, cpuSecs, rowCpu);
         System.out.printf("              phases: top-k selection %.2f s, P rows + softmax + log terms %.2f s, "
                 + "prior + labels %.2f s%n", (phaseEnd[0] - t0) / 1e9, (phaseEnd[1] - phaseEnd[0]) / 1e9,
                 (t1 - phaseEnd[1]) / 1e9);
@@ -140,15 +142,21 @@ public final class BenchDissectCommand implements Callable<Integer> {
         // pauses would otherwise dominate the baseline.
         double softSecs = Double.POSITIVE_INFINITY;
         double gatherSecs = Double.POSITIVE_INFINITY;
+        double softCpu = Double.POSITIVE_INFINITY;
+        double gatherCpu = Double.POSITIVE_INFINITY;
         double[][] naive = null;
         for (int rep = 0; rep < 2; rep++) {
             naive = null;
+            long cS = processCpuNanos();
             long tS = System.nanoTime();
             double[][] softmax = FullSoftmaxScheme.softmax(sub, params.a(), workers);
             softSecs = Math.min(softSecs, (System.nanoTime() - tS) / 1e9);
+            softCpu = Math.min(softCpu, (processCpuNanos() - cS) / 1e9);
+            long cG = processCpuNanos();
             long tG = System.nanoTime();
             naive = FullSoftmaxScheme.scores(softmax, tops, params, workers);
             gatherSecs = Math.min(gatherSecs, (System.nanoTime() - tG) / 1e9);
+            gatherCpu = Math.min(gatherCpu, (processCpuNanos() - cG) / 1e9);
         }
         long baselineHeap = peakHeapMiB();
         double[][] light = new ClipDissector(params, workers).dissect(sub, subUnits, names).scores();
@@ -159,15 +167,18 @@ public final class BenchDissectCommand implements Callable<Integer> {
             }
         }
         double extrapolated = softSecs * samples / baselineSamples + gatherSecs * units / baselineUnits;
+        double extrapolatedCpu = softCpu * samples / baselineSamples + gatherCpu * units / baselineUnits;
         double softmaxMiB = 8.0 * samples * concepts / (1L << 20);
         double baselineMiB = retained + softmaxMiB;
         System.out.printf("baseline:     full softmax [%d,%d] %.2f s + gather/log/prior for %d units %.2f s "
-                + "(peak heap %d MiB); extrapolated to N=%d, D=%d: %.1f s%n", baselineSamples, concepts, softSecs,
-                baselineUnits, gatherSecs, baselineHeap, samples, units, extrapolated);
+                + "(peak heap %d MiB); extrapolated to N=%d, D=%d: %.1f s wall, %.1f s process CPU%n",
+                baselineSamples, concepts, softSecs, baselineUnits, gatherSecs, baselineHeap, samples, units,
+                extrapolated, extrapolatedCpu);
         System.out.printf("              at full size it holds the same inputs and scores plus softmax N·C·8 B = %.0f "
                 + "MiB: about %.0f MiB%n", softmaxMiB, baselineMiB);
-        System.out.printf("ratio:        time baseline/memory-light = %.2fx; retained memory baseline/memory-light = "
-                + "%.1fx%n", extrapolated / secs, baselineMiB / retained);
+        System.out.printf("ratio:        time baseline/memory-light = %.2fx wall, %.2fx CPU (CPU is the steadier figure on"
+                + " a shared machine); retained memory baseline/memory-light = %.1fx%n", extrapolated / secs,
+                extrapolatedCpu / cpuSecs, baselineMiB / retained);
         System.out.printf("check:        memory-light vs full softmax on the subsample: max |diff| = %.2e%n", maxDiff);
         return 0;
     }
@@ -229,6 +240,14 @@ public final class BenchDissectCommand implements Callable<Integer> {
             pool.shutdownNow();
         }
         return DenseConceptSimilarity.of(n, m, all, "generated (dense)");
+    }
+
+    /** CPU time of the whole process (all threads, GC and JIT included), or 0 where the JVM cannot tell. */
+    private static long processCpuNanos() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return Math.max(0, os.getProcessCpuTime());
+        }
+        return 0;
     }
 
     private static void resetPeaks() {

@@ -55,7 +55,8 @@ final class SimilarityInputs {
             long rows = src.rows();
             int cols = src.features();
             if (rows * cols > Integer.MAX_VALUE - 8) {
-                throw new FileFormatException(path, "similarity [" + rows + ", " + cols + "] has more than 2^31 values");
+                throw new FileFormatException(path, "similarity [" + rows + ", " + cols
+                        + "] has more than 2^31 values");
             }
             int n = (int) rows;
             float[] data = new float[n * cols];
