@@ -33,23 +33,7 @@ class DissectCommandTest {
                 .resolve("../shared/fixtures/clip_dissect/case1").normalize();
     }
 
-    record Run(int exit, String out, String err) {
-    }
 
-    private Run run(String... args) {
-        CommandLine cl = Neurowatch.newCommandLine();
-        StringWriter err = new StringWriter();
-        cl.setErr(new PrintWriter(err));
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        java.io.PrintStream old = System.out;
-        System.setOut(new java.io.PrintStream(out, true));
-        try {
-            int exit = cl.execute(args);
-            return new Run(exit, out.toString(), err.toString());
-        } finally {
-            System.setOut(old);
-        }
-    }
 
     private Path concepts(String text) throws Exception {
         Path p = tmp.resolve("concepts" + text.hashCode() + ".txt");
@@ -85,7 +69,7 @@ class DissectCommandTest {
     void softWpmiJsonAndScoresMatchTheReference() throws Exception {
         Path out = tmp.resolve("d.json");
         Path scores = tmp.resolve("scores.npy");
-        Run r = run("dissect", "--activations", fixture("target_feats.npy"), "--similarity",
+        CliRun r = CliRun.run("dissect", "--activations", fixture("target_feats.npy"), "--similarity",
                 fixture("clip_feats.npy"), "--concepts", plainConcepts().toString(), "--scores-out", scores.toString(),
                 "--out", out.toString());
         assertEquals(0, r.exit(), r.err());
@@ -126,7 +110,7 @@ class DissectCommandTest {
     void referenceCompatRankReorderWithRecordedPermutationsReproducesTheReference() throws Exception {
         Path out = tmp.resolve("rr.json");
         Path scores = tmp.resolve("rr.npy");
-        Run r = run("dissect", "--activations", fixture("target_feats.npy"), "--similarity",
+        CliRun r = CliRun.run("dissect", "--activations", fixture("target_feats.npy"), "--similarity",
                 fixture("clip_feats.npy"), "--concepts", plainConcepts().toString(), "--function", "rank_reorder",
                 "--permutations", fixture("rank_reorder_perms.npy"), "--reference-compat", "--quiet",
                 "--scores-out", scores.toString(), "--out", out.toString());
@@ -159,7 +143,7 @@ class DissectCommandTest {
         String text = "\n" + IntStream.range(0, 40).mapToObj(i -> "  c" + i + " ").collect(Collectors.joining("\n\n"))
                 + "\nc3\n\n";
         Path out = tmp.resolve("dup.json");
-        Run r = run("dissect", "--activations", fixture("target_feats.npy"), "--similarity", sim.toString(),
+        CliRun r = CliRun.run("dissect", "--activations", fixture("target_feats.npy"), "--similarity", sim.toString(),
                 "--concepts", concepts(text).toString(), "--quiet", "--out", out.toString());
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.err().contains("warning:") && r.err().contains("'c3' at line 81 (first at 8)"), r.err());
@@ -168,7 +152,7 @@ class DissectCommandTest {
         assertEquals(40, got.get("inputs").get("C").asInt());
 
         Path plain = tmp.resolve("plain.json");
-        assertEquals(0, run("dissect", "--activations", fixture("target_feats.npy"), "--similarity",
+        assertEquals(0, CliRun.run("dissect", "--activations", fixture("target_feats.npy"), "--similarity",
                 fixture("clip_feats.npy"), "--concepts", plainConcepts().toString(), "--quiet", "--out",
                 plain.toString()).exit());
         assertEquals(JSON.readTree(plain.toFile()).get("results"), got.get("results"));
@@ -184,10 +168,10 @@ class DissectCommandTest {
         Path a = tmp.resolve("a.json");
         Path b = tmp.resolve("b.json");
         Path c = plainConcepts();
-        assertEquals(0, run("dissect", "--activations", fixture("target_feats.npy"), "--similarity",
+        assertEquals(0, CliRun.run("dissect", "--activations", fixture("target_feats.npy"), "--similarity",
                 fixture("clip_feats.npy"), "--concepts", c.toString(), "--function", "wpmi", "--quiet", "--out",
                 a.toString()).exit());
-        Run r = run("dissect", "--activations", fixture("target_feats.npy"), "--similarity", h5.toString(),
+        CliRun r = CliRun.run("dissect", "--activations", fixture("target_feats.npy"), "--similarity", h5.toString(),
                 "--similarity-dataset", "Y", "--concepts", c.toString(), "--function", "wpmi", "--threads", "1",
                 "--quiet", "--out", b.toString());
         assertEquals(0, r.exit(), r.err());
@@ -203,21 +187,21 @@ class DissectCommandTest {
 
         Path shortSim = tmp.resolve("short.npy");
         NpyWriter.writeFloat32(shortSim, new float[10 * 40], 10, 40);
-        assertError(run("dissect", "--activations", acts, "--similarity", shortSim.toString(), "--concepts", c40,
+        assertError(CliRun.run("dissect", "--activations", acts, "--similarity", shortSim.toString(), "--concepts", c40,
                 "--out", out.toString()), "short.npy");
 
-        assertError(run("dissect", "--activations", acts, "--similarity", sim, "--concepts",
+        assertError(CliRun.run("dissect", "--activations", acts, "--similarity", sim, "--concepts",
                 concepts("a\nb\n").toString(), "--out", out.toString()), "40 concept columns");
 
-        assertError(run("dissect", "--activations", acts, "--similarity", sim, "--concepts", c40, "--function",
+        assertError(CliRun.run("dissect", "--activations", acts, "--similarity", sim, "--concepts", c40, "--function",
                 "clip", "--out", out.toString()), "soft_wpmi");
 
-        assertError(run("dissect", "--activations", acts, "--similarity", sim, "--concepts", c40, "--top-k", "0",
+        assertError(CliRun.run("dissect", "--activations", acts, "--similarity", sim, "--concepts", c40, "--top-k", "0",
                 "--out", out.toString()), "top_k");
 
         Path labels = tmp.resolve("labels.npy");
         NpyWriter.writeUint8(labels, new byte[300 * 40], 300, 40);
-        assertError(run("dissect", "--activations", acts, "--similarity", labels.toString(), "--concepts", c40,
+        assertError(CliRun.run("dissect", "--activations", acts, "--similarity", labels.toString(), "--concepts", c40,
                 "--out", out.toString()), "labels.npy");
         assertFalse(Files.exists(out), "no results file is left behind by a failed run");
     }
@@ -225,7 +209,7 @@ class DissectCommandTest {
     @Test
     void tooFewImagesForTopKIsReportedPerUnit() throws Exception {
         Path out = tmp.resolve("few.json");
-        Run r = run("dissect", "--activations", fixture("target_feats.npy"), "--similarity",
+        CliRun r = CliRun.run("dissect", "--activations", fixture("target_feats.npy"), "--similarity",
                 fixture("clip_feats.npy"), "--concepts", plainConcepts().toString(), "--top-k", "301", "--out",
                 out.toString());
         assertEquals(0, r.exit(), r.err());
@@ -235,7 +219,7 @@ class DissectCommandTest {
         assertTrue(unit.get("message").asText().contains("top_k = 301"), unit.toString());
     }
 
-    private static void assertError(Run r, String mustMention) {
+    private static void assertError(CliRun r, String mustMention) {
         assertEquals(Neurowatch.EXIT_BAD_INPUT, r.exit(), r.err());
         assertTrue(r.err().startsWith("error: "), "[" + r.err() + "] out=[" + r.out() + "]");
         assertTrue(r.err().contains(mustMention), "expected '" + mustMention + "' in: " + r.err());

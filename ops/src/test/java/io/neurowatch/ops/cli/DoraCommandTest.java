@@ -37,23 +37,7 @@ class DoraCommandTest {
                 .resolve("../shared/fixtures/dora/case1").normalize();
     }
 
-    record Run(int exit, String out, String err) {
-    }
 
-    private Run run(String... args) {
-        CommandLine cl = Neurowatch.newCommandLine();
-        StringWriter err = new StringWriter();
-        cl.setErr(new PrintWriter(err));
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        PrintStream old = System.out;
-        System.setOut(new PrintStream(out, true));
-        try {
-            int exit = cl.execute(args);
-            return new Run(exit, out.toString(), err.toString());
-        } finally {
-            System.setOut(old);
-        }
-    }
 
     private static double[] nof(String file) throws Exception {
         return NpyReader.read(fixtures().resolve(file)).toDoubleRowMajor();
@@ -62,7 +46,7 @@ class DoraCommandTest {
     @Test
     void layerWiseRunWritesParsableFilesMatchingTheReference() throws Exception {
         Path dir = tmp.resolve("lw");
-        Run r = run("dora", "--encodings", fixtures().resolve("A.npy").toString(), "--out", dir.toString());
+        CliRun r = CliRun.run("dora", "--encodings", fixtures().resolve("A.npy").toString(), "--out", dir.toString());
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("outliers (1): 17"), r.out());
 
@@ -109,14 +93,14 @@ class DoraCommandTest {
     void pairWiseAutoAndMinusSignals() throws Exception {
         Path a = fixtures().resolve("A.npy");
         Path dir = tmp.resolve("pw");
-        Run r = run("dora", "--encodings", a.toString(), "--distance", "pair-wise", "--out", dir.toString());
+        CliRun r = CliRun.run("dora", "--encodings", a.toString(), "--distance", "pair-wise", "--out", dir.toString());
         assertEquals(0, r.exit(), r.err());
         JsonNode j = JSON.readTree(dir.resolve("dora.json").toFile());
         assertEquals("pair-wise", j.get("distance").asText());
         assertEquals(5, j.get("outliers").get(0).asInt());
 
         Path auto = tmp.resolve("auto");
-        r = run("dora", "--encodings", a.toString(), "--contamination", "auto", "--n-neighbors", "5", "--out",
+        r = CliRun.run("dora", "--encodings", a.toString(), "--contamination", "auto", "--n-neighbors", "5", "--out",
                 auto.toString());
         assertEquals(0, r.exit(), r.err());
         j = JSON.readTree(auto.resolve("dora.json").toFile());
@@ -125,7 +109,7 @@ class DoraCommandTest {
         assertEquals(5, j.get("params").get("n_neighbors_used").asInt());
 
         Path both = tmp.resolve("both");
-        r = run("dora", "--encodings", a.toString(), "--encodings-minus", a.toString(), "--out", both.toString());
+        r = CliRun.run("dora", "--encodings", a.toString(), "--encodings-minus", a.toString(), "--out", both.toString());
         assertEquals(0, r.exit(), r.err());
         // Identical '−' encodings leave every direction, so every distance, unchanged.
         assertArrayEquals(NpyReader.read(both.resolve("distances.npy")).toDoubleRowMajor(),
@@ -145,7 +129,7 @@ class DoraCommandTest {
         Path file = tmp.resolve("dead.npy");
         NpyWriter.writeFloat32(file, a, k, k, n);
         Path dir = tmp.resolve("dead");
-        Run r = run("dora", "--encodings", file.toString(), "--distance", "pair-wise", "--out", dir.toString());
+        CliRun r = CliRun.run("dora", "--encodings", file.toString(), "--distance", "pair-wise", "--out", dir.toString());
         assertEquals(0, r.exit(), r.err());
         JsonNode j = JSON.readTree(dir.resolve("dora.json").toFile());
         assertEquals(4, j.get("dead").get(0).asInt());
@@ -156,7 +140,7 @@ class DoraCommandTest {
         assertTrue(Double.isNaN(NpyReader.read(dir.resolve("distances.npy")).toDoubleRowMajor()[4 * k]));
 
         Path compat = tmp.resolve("compat");
-        r = run("dora", "--encodings", file.toString(), "--distance", "pair-wise", "--nan-to-zero", "--out",
+        r = CliRun.run("dora", "--encodings", file.toString(), "--distance", "pair-wise", "--nan-to-zero", "--out",
                 compat.toString());
         assertEquals(0, r.exit(), r.err());
         j = JSON.readTree(compat.resolve("dora.json").toFile());
@@ -173,7 +157,7 @@ class DoraCommandTest {
                 .toFile());
         ImageIO.write(new BufferedImage(4, 4, BufferedImage.TYPE_INT_RGB), "png", thumbs.resolve("3.png").toFile());
         Path dir = tmp.resolve("thumbs");
-        Run r = run("dora", "--encodings", fixtures().resolve("A.npy").toString(), "--thumbnails", thumbs.toString(),
+        CliRun r = CliRun.run("dora", "--encodings", fixtures().resolve("A.npy").toString(), "--thumbnails", thumbs.toString(),
                 "--out", dir.toString());
         assertEquals(0, r.exit(), r.err());
         String svg = Files.readString(dir.resolve("atlas.svg"));
@@ -185,43 +169,43 @@ class DoraCommandTest {
         Path out = tmp.resolve("bad");
         Path rect = tmp.resolve("rect.npy");
         NpyWriter.writeFloat32(rect, new float[4 * 5 * 2], 4, 5, 2);
-        assertError(run("dora", "--encodings", rect.toString(), "--out", out.toString()), "rect.npy",
+        assertError(CliRun.run("dora", "--encodings", rect.toString(), "--out", out.toString()), "rect.npy",
                 "[4, 5, 2]");
 
         Path rank2 = tmp.resolve("rank2.npy");
         NpyWriter.writeFloat32(rank2, new float[16], 4, 4);
-        assertError(run("dora", "--encodings", rank2.toString(), "--out", out.toString()), "rank2.npy", "[4, 4]");
+        assertError(CliRun.run("dora", "--encodings", rank2.toString(), "--out", out.toString()), "rank2.npy", "[4, 4]");
 
         Path nan = tmp.resolve("nan.npy");
         float[] v = new float[4 * 4 * 2];
         java.util.Arrays.fill(v, 1f);
         v[(2 * 4 + 1) * 2 + 1] = Float.NaN;
         NpyWriter.writeFloat32(nan, v, 4, 4, 2);
-        assertError(run("dora", "--encodings", nan.toString(), "--out", out.toString()), "nan.npy",
+        assertError(CliRun.run("dora", "--encodings", nan.toString(), "--out", out.toString()), "nan.npy",
                 "[4, 4, 2]", "[2, 1, 1]");
 
         Path ints = tmp.resolve("ints.npy");
         NpyWriter.writeInt64(ints, new long[8], 2, 2, 2);
-        assertError(run("dora", "--encodings", ints.toString(), "--out", out.toString()), "ints.npy", "int64");
+        assertError(CliRun.run("dora", "--encodings", ints.toString(), "--out", out.toString()), "ints.npy", "int64");
 
         Path good = fixtures().resolve("A.npy");
         Path other = tmp.resolve("other.npy");
         NpyWriter.writeFloat32(other, new float[24 * 24 * 2], 24, 24, 2);
-        assertError(run("dora", "--encodings", good.toString(), "--encodings-minus", other.toString(), "--out",
+        assertError(CliRun.run("dora", "--encodings", good.toString(), "--encodings-minus", other.toString(), "--out",
                 out.toString()), "other.npy", "[24, 24, 2]");
 
-        assertError(run("dora", "--encodings", tmp.resolve("missing.npy").toString(), "--out", out.toString()),
+        assertError(CliRun.run("dora", "--encodings", tmp.resolve("missing.npy").toString(), "--out", out.toString()),
                 "missing.npy");
-        assertError(run("dora", "--encodings", good.toString(), "--contamination", "0.7", "--out", out.toString()),
+        assertError(CliRun.run("dora", "--encodings", good.toString(), "--contamination", "0.7", "--out", out.toString()),
                 "contamination");
-        assertError(run("dora", "--encodings", good.toString(), "--distance", "cosine", "--out", out.toString()),
+        assertError(CliRun.run("dora", "--encodings", good.toString(), "--distance", "cosine", "--out", out.toString()),
                 "layer-wise");
-        assertError(run("dora", "--encodings", good.toString(), "--n-neighbors", "0", "--out", out.toString()),
+        assertError(CliRun.run("dora", "--encodings", good.toString(), "--n-neighbors", "0", "--out", out.toString()),
                 "n_neighbors");
         assertFalse(Files.exists(out.resolve("dora.json")), "no results are left behind by a failed run");
     }
 
-    private static void assertError(Run r, String... mustMention) {
+    private static void assertError(CliRun r, String... mustMention) {
         assertEquals(Neurowatch.EXIT_BAD_INPUT, r.exit(), r.err());
         assertTrue(r.err().startsWith("error: "), r.err());
         for (String m : mustMention) {

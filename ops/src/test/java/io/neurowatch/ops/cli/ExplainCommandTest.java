@@ -34,23 +34,7 @@ class ExplainCommandTest {
                 .resolve("../shared/fixtures/invert").normalize();
     }
 
-    record Run(int exit, String out, String err) {
-    }
 
-    private Run run(String... args) {
-        CommandLine cl = Neurowatch.newCommandLine();
-        StringWriter err = new StringWriter();
-        cl.setErr(new PrintWriter(err));
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        java.io.PrintStream old = System.out;
-        System.setOut(new java.io.PrintStream(out, true));
-        try {
-            int exit = cl.execute(args);
-            return new Run(exit, out.toString(), err.toString());
-        } finally {
-            System.setOut(old);
-        }
-    }
 
     private Path conceptsFile(int c) throws Exception {
         Path p = tmp.resolve("concepts.txt");
@@ -61,7 +45,7 @@ class ExplainCommandTest {
     @Test
     void referenceCompatJsonMatchesTheReferenceFixture() throws Exception {
         Path out = tmp.resolve("r.json");
-        Run r = run("explain", "--activations", fixtures().resolve("A3.npy").toString(), "--labels",
+        CliRun r = CliRun.run("explain", "--activations", fixtures().resolve("A3.npy").toString(), "--labels",
                 fixtures().resolve("Y3.npy").toString(), "--concepts", conceptsFile(40).toString(), "-L", "3", "-B",
                 "5", "--limit-search", "10", "--min-fraction", "0.005", "--reference-compat", "--out", out.toString());
         assertEquals(0, r.exit(), r.err());
@@ -99,7 +83,7 @@ class ExplainCommandTest {
         for (String[] variant : new String[][] {{fixtures().resolve("A1.npy").toString(), "1"},
             {h5.toString(), "3"}, {h5.toString(), "256"}}) {
             Path out = tmp.resolve("r" + outputs.size() + ".json");
-            Run r = run("explain", "--activations", variant[0], "--labels", fixtures().resolve("Y1.npy").toString(),
+            CliRun r = CliRun.run("explain", "--activations", variant[0], "--labels", fixtures().resolve("Y1.npy").toString(),
                     "--concepts", concepts.toString(), "-L", "3", "-B", "3", "--feature-batch-size", variant[1],
                     "--threads", variant[1].equals("3") ? "1" : "2", "--quiet", "--out", out.toString());
             assertEquals(0, r.exit(), r.err());
@@ -119,7 +103,7 @@ class ExplainCommandTest {
         // Labels with another number of rows.
         Path shortActs = tmp.resolve("short.npy");
         NpyWriter.write(shortActs, NpyArray.ofFloat32(new float[10 * 4], 10, 4));
-        assertError(run("explain", "--activations", shortActs.toString(), "--labels", labels, "--concepts",
+        assertError(CliRun.run("explain", "--activations", shortActs.toString(), "--labels", labels, "--concepts",
                 concepts.toString(), "-L", "1", "-B", "1", "--out", out.toString()), "3000");
 
         // Non-binary labels name the value and where it is.
@@ -127,30 +111,30 @@ class ExplainCommandTest {
         byte[] y = new byte[3000 * 25];
         y[5 * 25 + 7] = 2;
         NpyWriter.write(bad, NpyArray.ofUint8(y, 3000, 25));
-        assertError(run("explain", "--activations", acts, "--labels", bad.toString(), "--concepts",
+        assertError(CliRun.run("explain", "--activations", acts, "--labels", bad.toString(), "--concepts",
                 concepts.toString(), "-L", "1", "-B", "1", "--out", out.toString()), "labels2.npy");
 
         // Wrong concept count.
         Path few = tmp.resolve("few.txt");
         Files.writeString(few, "a\nb\n");
-        assertError(run("explain", "--activations", acts, "--labels", labels, "--concepts", few.toString(), "-L",
+        assertError(CliRun.run("explain", "--activations", acts, "--labels", labels, "--concepts", few.toString(), "-L",
                 "1", "-B", "1", "--out", out.toString()), "25");
 
         // Duplicate concept ids.
         Path dup = tmp.resolve("dup.txt");
         Files.writeString(dup, "a\nb\na\n");
-        assertError(run("explain", "--activations", acts, "--labels", labels, "--concepts", dup.toString(), "-L",
+        assertError(CliRun.run("explain", "--activations", acts, "--labels", labels, "--concepts", dup.toString(), "-L",
                 "1", "-B", "1", "--out", out.toString()), "duplicate");
 
         // Truncated npy.
         Path trunc = tmp.resolve("trunc.npy");
         byte[] whole = Files.readAllBytes(fixtures().resolve("A1.npy"));
         Files.write(trunc, java.util.Arrays.copyOf(whole, whole.length / 2));
-        assertError(run("explain", "--activations", trunc.toString(), "--labels", labels, "--concepts",
+        assertError(CliRun.run("explain", "--activations", trunc.toString(), "--labels", labels, "--concepts",
                 concepts.toString(), "-L", "1", "-B", "1", "--out", out.toString()), "trunc.npy");
 
         // limit_search beyond 2C.
-        assertError(run("explain", "--activations", acts, "--labels", labels, "--concepts", concepts.toString(),
+        assertError(CliRun.run("explain", "--activations", acts, "--labels", labels, "--concepts", concepts.toString(),
                 "-L", "2", "-B", "1", "--limit-search", "51", "--out", out.toString()), "limit_search");
         assertFalse(Files.exists(out), "no results file is left behind by a failed run");
     }
@@ -163,7 +147,7 @@ class ExplainCommandTest {
         Path nan = tmp.resolve("nan.npy");
         NpyWriter.write(nan, NpyArray.ofFloat32(v, 3000, 4));
         Path out = tmp.resolve("nan.json");
-        Run r = run("explain", "--activations", nan.toString(), "--labels", fixtures().resolve("Y1.npy").toString(),
+        CliRun r = CliRun.run("explain", "--activations", nan.toString(), "--labels", fixtures().resolve("Y1.npy").toString(),
                 "--concepts", conceptsFile(25).toString(), "-L", "2", "-B", "2", "--out", out.toString());
         assertEquals(0, r.exit(), r.err());
         JsonNode unit2 = JSON.readTree(out.toFile()).get("results").get(2);
@@ -172,7 +156,7 @@ class ExplainCommandTest {
         assertEquals("ok", JSON.readTree(out.toFile()).get("results").get(1).get("status").asText());
     }
 
-    private static void assertError(Run r, String mustMention) {
+    private static void assertError(CliRun r, String mustMention) {
         assertEquals(Neurowatch.EXIT_BAD_INPUT, r.exit(), r.err());
         assertTrue(r.err().startsWith("error: "), r.err());
         assertTrue(r.err().contains(mustMention), "expected '" + mustMention + "' in: " + r.err());
