@@ -101,6 +101,9 @@ public final class Analyzer implements AutoCloseable {
     private final Map<String, Integer> conceptCounts = new HashMap<>();
     private final LabelDriftTracker drift = new LabelDriftTracker();
     private final AtomicBoolean labelling = new AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicLong lag = new java.util.concurrent.atomic.AtomicLong(-1);
+    private org.apache.kafka.clients.admin.Admin admin;
+    private long lastLagCheckMillis;
     private long samplesSinceLabel;
     private volatile long lastLabelRunMillis;
     private volatile Throwable failure;
@@ -140,6 +143,10 @@ public final class Analyzer implements AutoCloseable {
         sink = new KafkaRecordSink(producer);
         restoreLabels();
         metrics.gauge("neurowatch.archive.bytes", this, a -> a.archive == null ? 0 : a.archive.bytesOnDisk());
+        metrics.gauge("neurowatch.consumer.lag", lag, java.util.concurrent.atomic.AtomicLong::get);
+        Map<String, Object> adminProps = new HashMap<>(config.clientProperties());
+        adminProps.put("bootstrap.servers", config.bootstrapServers());
+        admin = org.apache.kafka.clients.admin.Admin.create(adminProps);
         writer = blockingThread("analyzer-writer");
         labeller = blockingThread("analyzer-labeller");
         KafkaSourceOptions options = KafkaSourceOptions.of(config.bootstrapServers(), config.groupId(),
@@ -391,6 +398,10 @@ public final class Analyzer implements AutoCloseable {
                 }
             }
             commitToKafka();
+            if (System.currentTimeMillis() - lastLagCheckMillis >= 5_000) {
+                lastLagCheckMillis = System.currentTimeMillis();
+                refreshLag();
+            }
             Duration every = config.labelInterval();
             if (every != null && samplesSinceLabel > 0
                     && System.currentTimeMillis() - lastLabelRunMillis >= every.toMillis()) {
@@ -416,6 +427,40 @@ public final class Analyzer implements AutoCloseable {
                 return Mono.empty();
             }).subscribe();
         }
+    }
+
+    /**
+     * Consumer lag = log end offsets minus what the statistics have consumed, summed over partitions. Asked of the
+     * Admin client asynchronously: the writer never waits for the broker here.
+     */
+    private void refreshLag() {
+        Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new HashMap<>();
+        Map<TopicPartition, Long> consumed = new HashMap<>();
+        for (Map.Entry<SourcePartition, Long> e : statsNext.entrySet()) {
+            TopicPartition tp = new TopicPartition(e.getKey().topic(), e.getKey().partition());
+            latest.put(tp, org.apache.kafka.clients.admin.OffsetSpec.latest());
+            consumed.put(tp, e.getValue());
+        }
+        if (latest.isEmpty()) {
+            return;
+        }
+        admin.listOffsets(latest).all().whenComplete((ends, error) -> {
+            if (error != null) {
+                LOG.debug("lag check failed: {}", error.getMessage());
+                return;
+            }
+            long total = 0;
+            for (Map.Entry<TopicPartition, org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo> e
+                    : ends.entrySet()) {
+                total += Math.max(0, e.getValue().offset() - consumed.getOrDefault(e.getKey(), 0L));
+            }
+            lag.set(total);
+        });
+    }
+
+    /** Records behind the end of the activations topic at the last check (every 5 s), or -1 before the first. */
+    public long consumerLag() {
+        return lag.get();
     }
 
     /** On the writer: flush, open windows over every layer, and hand them to the labeller thread. */
@@ -591,6 +636,12 @@ public final class Analyzer implements AutoCloseable {
                 sink.close();
             }
         });
+        run(errors, () -> {
+            if (admin != null) {
+                admin.close(Duration.ofSeconds(10));
+            }
+        });
+        admin = null;
         ticker = null;
         pipeline = null;
         writer = null;

@@ -113,6 +113,7 @@ class AnalyzerEndToEndTest {
                         new long[] {99_998}, d + 1, new float[d + 1])), null).block();
             }
             await(() -> analyzer.recordCount() >= 18, Duration.ofSeconds(60), "all records");
+            await(() -> analyzer.consumerLag() == 0, Duration.ofSeconds(30), "lag 0 after catching up");
             assertEquals(n, analyzer.sampleCount());
             analyzer.labelNow(Duration.ofSeconds(60));
             assertNull(analyzer.failure());
