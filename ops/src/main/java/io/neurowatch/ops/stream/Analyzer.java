@@ -90,6 +90,11 @@ public final class Analyzer implements AutoCloseable {
     private final Timer ingestLatency;
 
     private StatisticsStore stats;
+    private io.neurowatch.core.state.AnnotationStore annotations;
+    private KafkaRecordSource annotationSource;
+    private Disposable annotationPipeline;
+    private final Map<SourcePartition, Long> annotationNext = new HashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong unmatched = new java.util.concurrent.atomic.AtomicLong();
     private StreamArchive archive;
     private KafkaRecordSink sink;
     private KafkaRecordSource source;
@@ -160,8 +165,76 @@ public final class Analyzer implements AutoCloseable {
                 .bufferTimeout(32, Duration.ofMillis(20), writer, true)
                 .subscribe(this::process, this::fail);
         ticker = Flux.interval(Duration.ofSeconds(1), writer).subscribe(t -> tick(), this::fail);
+        startAnnotations();
         LOG.info("analyzer started: topics {}, work dir {}, resuming at {}", config.topics().activations(),
                 config.workDir(), statsNext);
+    }
+
+    /**
+     * Late labels: the annotations topic is consumed into a RocksDB store (annotations and offsets in one write),
+     * and every label run joins them to the archived samples of its window by sample id. The label window is the
+     * join window: annotations of samples outside it are not used.
+     */
+    private void startAnnotations() throws IOException {
+        annotations = io.neurowatch.core.state.AnnotationStore.open(config.workDir().resolve("annotations"),
+                config.statistics().syncWrites());
+        annotationNext.putAll(annotations.committedOffsets());
+        metrics.gauge("neurowatch.join.unmatched", unmatched, java.util.concurrent.atomic.AtomicLong::get);
+        KafkaSourceOptions options = KafkaSourceOptions.of(config.bootstrapServers(), config.groupId()
+                + "-annotations", config.topics().annotations());
+        Map<String, Object> consumer = new HashMap<>(options.clientProperties());
+        consumer.putAll(config.clientProperties());
+        annotationSource = new KafkaRecordSource(options.withClientProperties(consumer).withStartOffsets(parts -> {
+            Map<TopicPartition, Long> out = new HashMap<>();
+            Map<SourcePartition, Long> stored = annotations.committedOffsets();
+            for (TopicPartition tp : parts) {
+                out.put(tp, stored.getOrDefault(new SourcePartition(tp.topic(), tp.partition()), 0L));
+            }
+            return out;
+        }));
+        annotationPipeline = annotationSource.records()
+                .publishOn(writer, 256)
+                .bufferTimeout(256, Duration.ofMillis(20), writer, true)
+                .subscribe(this::processAnnotations, this::fail);
+    }
+
+    /** On the writer: decode a group of annotation records and store them with their offsets. */
+    private void processAnnotations(List<PolledRecord> group) {
+        try {
+            List<io.neurowatch.core.state.AnnotationStore.Annotation> good = new ArrayList<>();
+            List<SourceOffset> consumed = new ArrayList<>();
+            for (PolledRecord r : group) {
+                SourceOffset pos = new SourceOffset(r.topic(), r.partition(), r.offset());
+                if (pos.offset() < annotationNext.getOrDefault(pos.sourcePartition(), 0L)) {
+                    continue;
+                }
+                consumed.add(pos);
+                try {
+                    if (r.isTombstone()) {
+                        throw new WireFormatException(WireFormatException.Reason.TRUNCATED, 0, "empty record value");
+                    }
+                    io.neurowatch.core.wire.SampleAnnotation a = io.neurowatch.core.wire.SampleAnnotationCodec
+                            .decode(r.valueBuffer(), config.maxRecordBytes());
+                    good.add(new io.neurowatch.core.state.AnnotationStore.Annotation(a.modelId(), a.sampleId(),
+                            a.conceptIds()));
+                } catch (WireFormatException e) {
+                    deadLetter(r, e.reason().name(), e.getMessage());
+                }
+            }
+            if (!consumed.isEmpty()) {
+                annotations.apply(good, consumed);
+                for (SourceOffset pos : consumed) {
+                    annotationNext.merge(pos.sourcePartition(), pos.offset() + 1, Math::max);
+                }
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Samples of the last label run that had neither an inline label nor an annotation. */
+    public long unmatchedSamples() {
+        return unmatched.get();
     }
 
     /** The first error that stopped the pipeline, or null. */
@@ -518,9 +591,10 @@ public final class Analyzer implements AutoCloseable {
                 continue;
             }
             try {
-                ConceptSet names = names(w.labels().concepts());
+                LabelMatrix joined = joinAnnotations(w);
+                ConceptSet names = names(joined.concepts());
                 List<NeuronLabel> labels = invert.label(w.layer().model(), w.layer().layer(), w.activations(),
-                        w.labels(), names, System.currentTimeMillis());
+                        joined, names, System.currentTimeMillis());
                 List<Mono<?>> sends = new ArrayList<>();
                 for (NeuronLabel l : labels) {
                     sends.add(sink.send(config.topics().labels(), LabelJson.key(l), LabelJson.encode(l), null));
@@ -550,6 +624,48 @@ public final class Analyzer implements AutoCloseable {
                     c.previous() == null ? "(new)" : c.previous().readable(), c.current().readable(),
                     c.current().score()));
         }
+    }
+
+    /**
+     * The window's inline labels united with the stored annotations of its samples (by sample id). Counts the
+     * unmatched samples: no inline concept and no annotation.
+     */
+    private LabelMatrix joinAnnotations(ArchiveWindow w) throws IOException {
+        LabelMatrix inline = w.labels();
+        int[][] late = annotations.lookup(w.layer().model(), w.sampleIds());
+        int c = inline.concepts();
+        for (int[] ids : late) {
+            if (ids != null) {
+                for (int id : ids) {
+                    c = Math.max(c, id + 1);
+                }
+            }
+        }
+        LabelMatrix.Builder b = LabelMatrix.builder(inline.rows(), c);
+        long none = 0;
+        for (int i = 0; i < inline.rows(); i++) {
+            boolean any = false;
+            for (int k = 0; k < inline.concepts(); k++) {
+                if (inline.get(i, k)) {
+                    b.set(i, k);
+                    any = true;
+                }
+            }
+            if (late[i] != null) {
+                // An annotation with no concepts is still an answer: the sample is matched.
+                any = true;
+                for (int id : late[i]) {
+                    b.set(i, id);
+                }
+            }
+            none += any ? 0 : 1;
+        }
+        unmatched.set(none);
+        if (none > 0) {
+            LOG.info("{}: {} of {} window samples have neither an inline label nor an annotation", w.layer(), none,
+                    inline.rows());
+        }
+        return b.build();
     }
 
     private ConceptSet names(int count) {
@@ -603,6 +719,12 @@ public final class Analyzer implements AutoCloseable {
             }
         });
         run(errors, () -> {
+            if (annotationPipeline != null) {
+                annotationPipeline.dispose();
+                annotationSource.whenStopped().block(Duration.ofSeconds(30));
+            }
+        });
+        run(errors, () -> {
             if (writer != null && archive != null) {
                 Mono.fromCallable(() -> archive.flush()).subscribeOn(writer).block(Duration.ofSeconds(60));
             }
@@ -631,6 +753,13 @@ public final class Analyzer implements AutoCloseable {
                 stats.close();
             }
         });
+        run(errors, () -> {
+            if (annotations != null) {
+                annotations.close();
+            }
+        });
+        annotations = null;
+        annotationPipeline = null;
         run(errors, () -> {
             if (sink != null) {
                 sink.close();

@@ -72,8 +72,9 @@ class AnalyzerEndToEndTest {
                 for (var r : c.poll(Duration.ofMillis(200))) {
                     reasons.add(new String(r.headers().lastHeader("neurowatch.reason").value(),
                             StandardCharsets.UTF_8));
-                    assertTrue(new String(r.headers().lastHeader("neurowatch.source").value(), StandardCharsets.UTF_8)
-                            .startsWith("e2e.act-"));
+                    String source = new String(r.headers().lastHeader("neurowatch.source").value(),
+                            StandardCharsets.UTF_8);
+                    assertTrue(source.matches(".+-\\d+@\\d+"), "source header is topic-partition@offset: " + source);
                 }
             }
         }
@@ -156,5 +157,59 @@ class AnalyzerEndToEndTest {
             assertEquals(0, again.sampleCount());
             assertNull(again.failure());
         }
+    }
+
+    @Test
+    void lateLabelsFromTheAnnotationsTopicAreJoinedBySampleId(EmbeddedKafkaBroker broker) throws Exception {
+        int n = 2000;
+        int d = 4;
+        PlantedConcepts data = PlantedConcepts.generate(9, n, 10, d, 2.5);
+        InvertParams params = InvertParams.of(2, 3).withFractions(0.01, 0.5);
+        Topics topics = new Topics("late.act", "late.ann", "late.labels", "late.events", "late.dlq", "late.alerts");
+        AnalyzerConfig cfg = AnalyzerConfig.defaults(broker.bootstrapServers(), work.resolve("late"))
+                .withTopics(topics).withGroupId("late").withLabelling(0, null, WindowSpec.all(), params);
+        Map<String, Object> client = Map.of("bootstrap.servers", broker.bootstrapServers());
+        // Every 10th sample never gets an annotation: it must count as unmatched and carry no concept.
+        io.neurowatch.core.LabelMatrix.Builder expected = io.neurowatch.core.LabelMatrix.builder(n, 10);
+        try (Analyzer analyzer = new Analyzer(cfg, new SimpleMeterRegistry(), s -> { });
+             KafkaRecordSink sink = new KafkaRecordSink(new HashMap<>(client))) {
+            analyzer.start();
+            Replayer.replay(data.activations(), null, new Replayer.Options("m", "1", "pool", "late.act", 250, 0, 0,
+                    null), sink, x -> { });
+            List<reactor.core.publisher.Mono<?>> sends = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                if (i % 10 == 9) {
+                    continue;
+                }
+                List<Integer> ids = new ArrayList<>();
+                for (int c = 0; c < 10; c++) {
+                    if (data.labels().get(i, c)) {
+                        ids.add(c);
+                        expected.set(i, c);
+                    }
+                }
+                io.neurowatch.core.wire.SampleAnnotation a = io.neurowatch.core.wire.SampleAnnotation.of("m", i,
+                        ids.stream().mapToInt(Integer::intValue).toArray());
+                sends.add(sink.send("late.ann", a.key().getBytes(StandardCharsets.UTF_8),
+                        io.neurowatch.core.wire.SampleAnnotationCodec.encode(a), null));
+            }
+            sink.send("late.ann", "m/x".getBytes(StandardCharsets.UTF_8), new byte[] {1, 2, 3}, null).block();
+            reactor.core.publisher.Flux.concat(sends).blockLast();
+            await(() -> analyzer.sampleCount() == n, Duration.ofSeconds(60), "activations");
+            Thread.sleep(2000);
+            analyzer.labelNow(Duration.ofSeconds(60));
+            assertEquals(n / 10, analyzer.unmatchedSamples());
+            assertNull(analyzer.failure());
+        }
+        List<UnitResult> batch = new InvertExplainer(new ConceptIndex(expected.build(),
+                io.neurowatch.core.ConceptSet.numbered("c", 10)), params, 256, 2)
+                .explainAll(data.activations(), InvertExplainer.ProgressListener.NONE);
+        Map<String, byte[]> published = TopicSnapshot.latestByKey(client, "late.labels", Duration.ofSeconds(30));
+        assertEquals(d, published.size());
+        for (byte[] v : published.values()) {
+            NeuronLabel l = LabelJson.decode(v);
+            assertEquals(batch.get(l.neuron().neuron()).best().orElseThrow().canonical(), l.label());
+        }
+        assertEquals(List.of("BAD_MAGIC"), deadLetterReasons(client, "late.dlq", 1));
     }
 }
