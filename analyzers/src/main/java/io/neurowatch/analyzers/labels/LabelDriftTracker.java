@@ -1,20 +1,20 @@
 package io.neurowatch.analyzers.labels;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Remembers the last published label of every (neuron, method) and reports which labels changed in a new run.
- * A change is a different label string or status; score movements alone are not drift. Not thread-safe: owned by
- * the labeller.
+ * A change is a different label string or status; score movements alone are not drift. Updates come from one
+ * thread (the labeller); {@link #snapshot} may be called from any thread.
  */
 public final class LabelDriftTracker {
+    // Read by HTTP threads while the labeller updates it: a concurrent map, and snapshots are copies.
     private record Slot(NeuronKey neuron, String method) {
     }
 
-    private final Map<Slot, NeuronLabel> last = new HashMap<>();
+    private final Map<Slot, NeuronLabel> last = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** Seeds the tracker with labels published before a restart, so a restart does not look like drift. */
     public void restore(NeuronLabel label) {
@@ -31,6 +31,11 @@ public final class LabelDriftTracker {
             }
         }
         return changes;
+    }
+
+    /** A copy of the latest label of every (neuron, method); safe to call from any thread. */
+    public List<NeuronLabel> snapshot() {
+        return List.copyOf(last.values());
     }
 
     public int size() {

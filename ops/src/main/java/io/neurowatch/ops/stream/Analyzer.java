@@ -105,6 +105,8 @@ public final class Analyzer implements AutoCloseable {
     private final Map<SourcePartition, Long> statsNext = new HashMap<>();
     private final Map<String, Integer> conceptCounts = new HashMap<>();
     private final LabelDriftTracker drift = new LabelDriftTracker();
+    private final reactor.core.publisher.Sinks.Many<String> events =
+            reactor.core.publisher.Sinks.many().multicast().directBestEffort();
     private final AtomicBoolean labelling = new AtomicBoolean();
     private final java.util.concurrent.atomic.AtomicLong lag = new java.util.concurrent.atomic.AtomicLong(-1);
     private org.apache.kafka.clients.admin.Admin admin;
@@ -230,6 +232,19 @@ public final class Analyzer implements AutoCloseable {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    /** The latest label of every neuron and method (published or restored from the labels topic). */
+    public List<NeuronLabel> currentLabels() {
+        return drift.snapshot();
+    }
+
+    /**
+     * Live events as JSON (label changes now; alerts later), for dashboards. Hot: subscribers see events from
+     * their subscription on; slow subscribers miss events rather than slow the labeller.
+     */
+    public Flux<String> events() {
+        return events.asFlux();
     }
 
     /** Samples of the last label run that had neither an inline label nor an annotation. */
@@ -601,8 +616,9 @@ public final class Analyzer implements AutoCloseable {
                 }
                 List<LabelChange> changed = drift.update(labels);
                 for (LabelChange c : changed) {
-                    sends.add(sink.send(config.topics().labelEvents(), LabelJson.key(c.current()),
-                            LabelJson.encode(c), null));
+                    byte[] json = LabelJson.encode(c);
+                    sends.add(sink.send(config.topics().labelEvents(), LabelJson.key(c.current()), json, null));
+                    events.tryEmitNext(new String(json, StandardCharsets.UTF_8));
                 }
                 Flux.concat(sends).blockLast(Duration.ofSeconds(60));
                 published += labels.size();
