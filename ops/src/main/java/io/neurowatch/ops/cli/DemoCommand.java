@@ -1,6 +1,5 @@
 package io.neurowatch.ops.cli;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.neurowatch.analyzers.invert.InvertParams;
 import io.neurowatch.analyzers.labels.NeuronLabel;
 import io.neurowatch.analyzers.synthetic.PlantedConcepts;
@@ -47,6 +46,13 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "7", description = "generator seed (default: ${DEFAULT-VALUE})")
     long seed;
 
+    @Option(names = "--http-port", defaultValue = "8080",
+            description = "dashboard port on 127.0.0.1 (default: ${DEFAULT-VALUE}; 0 = any free, -1 = off)")
+    int httpPort;
+
+    @Option(names = "--hold", description = "keep the analyzer and dashboard running after the stream, until Ctrl-C")
+    boolean hold;
+
     @Override
     public Integer call() throws Exception {
         Path run = workDir.resolve("run-" + System.currentTimeMillis());
@@ -63,8 +69,18 @@ public final class DemoCommand implements Callable<Integer> {
                     .withLabelling(samples / 4, null, WindowSpec.all(),
                             InvertParams.of(2, 3).withFractions(0.002, 0.5));
             Map<String, Object> client = Map.of("bootstrap.servers", broker.bootstrapServers());
-            try (Analyzer analyzer = new Analyzer(cfg, new SimpleMeterRegistry(), System.out::println)) {
+            io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry =
+                    new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+                            io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+            try (Analyzer analyzer = new Analyzer(cfg, registry, System.out::println);
+                 io.neurowatch.ops.http.NeurowatchHttpServer http = httpPort < 0 ? null
+                         : io.neurowatch.ops.http.NeurowatchHttpServer.builder().port(httpPort).registry(registry)
+                         .labels(analyzer::currentLabels).alerts(analyzer.events()).build()) {
                 analyzer.start();
+                if (http != null) {
+                    http.start();
+                    System.out.printf("dashboard: http://127.0.0.1:%d/%n", http.port());
+                }
                 try (KafkaRecordSink sink = new KafkaRecordSink(new java.util.HashMap<>(client))) {
                     // Four bursts, so label runs happen while the stream is still arriving.
                     int chunk = (samples + 3) / 4;
@@ -82,6 +98,10 @@ public final class DemoCommand implements Callable<Integer> {
                     Thread.sleep(100);
                 }
                 analyzer.labelNow(Duration.ofSeconds(120));
+                if (hold) {
+                    System.out.println("holding: analyzer and dashboard keep running; Ctrl-C stops them");
+                    new java.util.concurrent.CountDownLatch(1).await();
+                }
             }
             Map<Integer, NeuronLabel> table = new TreeMap<>();
             for (byte[] v : TopicSnapshot.latestByKey(client, cfg.topics().labels(), Duration.ofSeconds(30))

@@ -35,6 +35,21 @@ public final class ServeCommand implements Callable<Integer> {
             description = "state, archive and embedded broker data (default: ${DEFAULT-VALUE})")
     Path workDir;
 
+    @Option(names = "--http-port", defaultValue = "8080",
+            description = "dashboard, HTTP API and /metrics port (default: ${DEFAULT-VALUE}; 0 = any free, -1 = off)")
+    int httpPort;
+
+    @Option(names = "--http-host", defaultValue = "127.0.0.1",
+            description = "address to bind (default: ${DEFAULT-VALUE}); anything else needs --http-allow-remote")
+    String httpHost;
+
+    @Option(names = "--http-allow-remote", description = "allow a non-loopback --http-host (requires a token)")
+    boolean httpAllowRemote;
+
+    @Option(names = "--http-token", paramLabel = "TOKEN", description = "bearer token required on every request "
+            + "(default: environment NEUROWATCH_HTTP_TOKEN)")
+    String httpToken;
+
     @Option(names = "--set", paramLabel = "KEY=VALUE",
             description = "override any settings key (docs/streaming.md), e.g. --set label.every-samples=5000")
     Map<String, String> overrides = new HashMap<>();
@@ -71,6 +86,24 @@ public final class ServeCommand implements Callable<Integer> {
             }
         }, "neurowatch-serve-shutdown"));
         analyzer.start();
+        io.neurowatch.ops.http.NeurowatchHttpServer http = null;
+        if (httpPort >= 0) {
+            String token = httpToken != null ? httpToken : System.getenv("NEUROWATCH_HTTP_TOKEN");
+            http = io.neurowatch.ops.http.NeurowatchHttpServer.builder().host(httpHost).port(httpPort)
+                    .allowRemote(httpAllowRemote).bearerToken(token).registry(registry)
+                    .readiness(() -> analyzer.failure() == null
+                            ? io.neurowatch.ops.http.Readiness.up()
+                            : io.neurowatch.ops.http.Readiness.notReady(String.valueOf(analyzer.failure())))
+                    .labels(analyzer::currentLabels).alerts(analyzer.events()).build().start();
+            System.out.printf("dashboard: http://%s:%d/  (metrics: /metrics, API: /api/labels)%n", httpHost,
+                    http.port());
+        }
+        io.neurowatch.ops.http.NeurowatchHttpServer ownedHttp = http;
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (ownedHttp != null) {
+                ownedHttp.close();
+            }
+        }, "neurowatch-http-shutdown"));
         System.out.printf("analyzer running: consuming %s on %s, work dir %s. Ctrl-C stops it.%n",
                 cfg.topics().activations(), cfg.bootstrapServers(), cfg.workDir());
         System.out.flush();
