@@ -100,22 +100,16 @@ public final class DissectCommand implements Callable<Integer> {
             + "unit (default: ${DEFAULT-VALUE})")
     int topSamples;
 
-    @Option(names = "--feature-batch-size", defaultValue = "256",
-            description = "activation columns read per block; bounds memory (default: ${DEFAULT-VALUE})")
-    int featureBatchSize;
 
-    @Option(names = "--threads", description = "worker threads (default: all cores)")
-    Integer threads;
 
     @Option(names = "--scores-out", paramLabel = "FILE", description = "write the full score matrix [D,C] as "
             + "float32 .npy (NaN rows for units without a label)")
     Path scoresOut;
 
-    @Option(names = "--out", required = true, paramLabel = "FILE", description = "results JSON")
-    Path out;
 
-    @Option(names = "--quiet", description = "no table and no progress output")
-    boolean quiet;
+
+    @picocli.CommandLine.Mixin
+    ColumnJobOptions job = new ColumnJobOptions();
 
     @Override
     public Integer call() throws Exception {
@@ -129,14 +123,14 @@ public final class DissectCommand implements Callable<Integer> {
         err.flush();
         DenseConceptSimilarity p = SimilarityInputs.open(similarity, similarityDataset);
         p = alignColumns(p, list);
-        int workers = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        int workers = job.workers();
         ClipDissector dissector = new ClipDissector(params, workers).withAlternatives(alternatives)
-                .withTopSamples(topSamples).withFeatureBatchSize(featureBatchSize);
+                .withTopSamples(topSamples).withFeatureBatchSize(job.featureBatchSize);
         if (permutations != null) {
             dissector = dissector.withPermutations(readPermutations(permutations));
         }
         Map<String, ProgressBar> bars = new HashMap<>();
-        ClipDissector.ProgressListener progress = quiet ? ClipDissector.ProgressListener.NONE
+        ClipDissector.ProgressListener progress = job.quiet ? ClipDissector.ProgressListener.NONE
                 : (phase, done, total) -> bars.computeIfAbsent(phase, ph -> new ProgressBar(System.err, "dissect",
                         ph.equals("images") ? "image blocks" : ph)).update(done, total);
         long t0 = System.nanoTime();
@@ -152,17 +146,17 @@ public final class DissectCommand implements Callable<Integer> {
             result = dissector.dissect(p, source, list.concepts(), progress);
         }
         double secs = (System.nanoTime() - t0) / 1e9;
-        DissectResultsJson.write(out, result, inputs, list.warnings());
+        DissectResultsJson.write(job.out, result, inputs, list.warnings());
         if (scoresOut != null) {
             writeScores(scoresOut, result.scores(), p.concepts());
         }
-        if (!quiet) {
+        if (!job.quiet) {
             printTable(stdout, result);
             Map<NeuronStatus, Integer> counts = DissectResultsJson.counts(result.results());
             stdout.printf("%d units described with %s in %.2f s (%s); results in %s%s%n", result.results().size(),
                     params.function().wireName(), secs, counts.entrySet().stream()
                             .map(e -> e.getValue() + " " + e.getKey().wireName()).collect(Collectors.joining(", ")),
-                    out, scoresOut == null ? "" : ", scores in " + scoresOut);
+                    job.out, scoresOut == null ? "" : ", scores in " + scoresOut);
         }
         return 0;
     }

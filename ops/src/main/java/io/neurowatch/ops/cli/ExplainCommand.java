@@ -74,12 +74,7 @@ public final class ExplainCommand implements Callable<Integer> {
     @Option(names = "--units", paramLabel = "LIST", description = "units to explain, e.g. 0,5,7 or 0-99 (default: all)")
     String units;
 
-    @Option(names = "--feature-batch-size", defaultValue = "256",
-            description = "columns read per block; bounds memory (default: ${DEFAULT-VALUE})")
-    int featureBatchSize;
 
-    @Option(names = "--threads", description = "worker threads (default: all cores)")
-    Integer threads;
 
     @Option(names = "--alternative", defaultValue = "two-sided",
             description = "p-value alternative: two-sided|less|greater (default: ${DEFAULT-VALUE})")
@@ -92,11 +87,10 @@ public final class ExplainCommand implements Callable<Integer> {
     @Option(names = "--prune-noop", description = "skip extensions whose support equals their parent's")
     boolean pruneNoop;
 
-    @Option(names = "--out", required = true, paramLabel = "FILE", description = "results JSON")
-    Path out;
 
-    @Option(names = "--quiet", description = "no table and no progress output")
-    boolean quiet;
+
+    @picocli.CommandLine.Mixin
+    ColumnJobOptions job = new ColumnJobOptions();
 
     @Override
     public Integer call() throws Exception {
@@ -111,8 +105,8 @@ public final class ExplainCommand implements Callable<Integer> {
                     + concepts + " lists " + conceptSet.size() + " concepts");
         }
         ConceptIndex index = new ConceptIndex(labelMatrix, conceptSet);
-        int workers = threads != null ? threads : Runtime.getRuntime().availableProcessors();
-        InvertExplainer explainer = new InvertExplainer(index, params, featureBatchSize, workers);
+        int workers = job.workers();
+        InvertExplainer explainer = new InvertExplainer(index, params, job.featureBatchSize, workers);
         PrintStream stdout = System.out;
         try (ActivationSource source = ActivationInputs.open(activations, dataset)) {
             int[] selected = UnitSelection.parse(units, source.features());
@@ -126,27 +120,30 @@ public final class ExplainCommand implements Callable<Integer> {
             ProgressBar bar = new ProgressBar(System.err, "explain", "units");
             long t0 = System.nanoTime();
             int[] counts = new int[3];
-            try (InvertResultsJson json = new InvertResultsJson(out, params, featureBatchSize, inputs, conceptSet)) {
-                if (!quiet) {
+            try (InvertResultsJson json = new InvertResultsJson(job.out, params, job.featureBatchSize, inputs,
+                    conceptSet)) {
+                if (!job.quiet) {
                     stdout.printf("%-6s %-9s %-48s %8s %8s %10s%n", "unit", "status", "best explanation", "auroc",
                             "support", "p");
                 }
-                explainer.explain(source, selected, quiet ? InvertExplainer.ProgressListener.NONE : bar::update, r -> {
+                InvertExplainer.ProgressListener progress = job.quiet ? InvertExplainer.ProgressListener.NONE
+                        : bar::update;
+                explainer.explain(source, selected, progress, r -> {
                     counts[r.status().ordinal()]++;
                     try {
                         json.write(r);
                     } catch (java.io.IOException e) {
                         throw new java.io.UncheckedIOException(e);
                     }
-                    if (!quiet) {
+                    if (!job.quiet) {
                         printRow(stdout, r, conceptSet);
                     }
                 });
                 json.complete();
             }
-            if (!quiet) {
+            if (!job.quiet) {
                 stdout.printf("%d units explained in %.2f s (%d constant, %d failed); results in %s%n",
-                        selected.length, (System.nanoTime() - t0) / 1e9, counts[1], counts[2], out);
+                        selected.length, (System.nanoTime() - t0) / 1e9, counts[1], counts[2], job.out);
             }
         }
         return 0;
