@@ -28,11 +28,7 @@ public record DoraResult(DoraParams params, EaDistances distances, int[] exclude
         negativeOutlierFactor = negativeOutlierFactor.clone();
         outlier = outlier.clone();
         ranking = ranking.clone();
-        int[][] nb = new int[neighbors.length][];
-        for (int i = 0; i < nb.length; i++) {
-            nb[i] = neighbors[i].clone();
-        }
-        neighbors = nb;
+        neighbors = LofResult.deepCopy(neighbors);
     }
 
     /** The number of neurons k. */
@@ -73,11 +69,7 @@ public record DoraResult(DoraParams params, EaDistances distances, int[] exclude
 
     @Override
     public int[][] neighbors() {
-        int[][] nb = new int[neighbors.length][];
-        for (int i = 0; i < nb.length; i++) {
-            nb[i] = neighbors[i].clone();
-        }
-        return nb;
+        return LofResult.deepCopy(neighbors);
     }
 
     @Override

@@ -76,7 +76,8 @@ public record LofResult(int nNeighbors, double[] negativeOutlierFactor, double o
         return localReachabilityDensity.clone();
     }
 
-    private static int[][] deepCopy(int[][] m) {
+    /** A copy of a ragged int matrix, row by row (records here copy arrays in and out). */
+    static int[][] deepCopy(int[][] m) {
         int[][] c = new int[m.length][];
         for (int i = 0; i < m.length; i++) {
             c[i] = m[i].clone();

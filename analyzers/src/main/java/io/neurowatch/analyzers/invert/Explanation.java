@@ -25,6 +25,11 @@ public record Explanation(Formula formula, int length, double auroc, double diff
         return formula.literals();
     }
 
+    /** The canonical layout with human concept names from {@code concepts} (label column c = concept c). */
+    public String readable(io.neurowatch.core.ConceptSet concepts) {
+        return formula.render(s -> concepts.get(s.index()).name());
+    }
+
     public List<String> concepts() {
         return formula.conceptIds();
     }

@@ -52,7 +52,7 @@ public final class InvertLabeller {
                     r.status() == UnitResult.Status.ERROR ? status : "unlabelled");
         }
         Explanation e = r.best().get();
-        return new NeuronLabel(key, METHOD, e.canonical(), e.formula().render(s -> concepts.get(s.index()).name()),
+        return new NeuronLabel(key, METHOD, e.canonical(), e.readable(concepts),
                 e.auroc(), e.pValue(), e.support(), rows, now, status);
     }
 }

@@ -160,7 +160,7 @@ public final class ExplainCommand implements Callable<Integer> {
             return;
         }
         Explanation e = r.best().get();
-        String label = e.formula().render(s -> concepts.get(s.index()).name());
+        String label = e.readable(concepts);
         out.printf("%-6d %-9s %-48s %8.4f %8d %10.3g%n", r.feature(), status, label, e.auroc(), e.support(),
                 e.pValue());
     }

@@ -98,7 +98,7 @@ public final class InvertResultsJson implements Closeable {
         for (Explanation e : es) {
             json.writeStartObject();
             json.writeStringField("formula", e.canonical());
-            json.writeStringField("label", e.formula().render(s -> concepts.get(s.index()).name()));
+            json.writeStringField("label", e.readable(concepts));
             json.writeArrayFieldStart("concepts");
             for (String c : e.concepts()) {
                 json.writeString(c);

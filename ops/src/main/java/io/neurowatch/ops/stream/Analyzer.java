@@ -145,22 +145,15 @@ public final class Analyzer implements AutoCloseable {
         archive = StreamArchive.open(config.workDir().resolve("archive"), config.archive());
         statsNext.putAll(stats.committedOffsets());
         createTopics();
-        Map<String, Object> producer = new HashMap<>(config.clientProperties());
-        producer.put("bootstrap.servers", config.bootstrapServers());
-        sink = new KafkaRecordSink(producer);
+        sink = new KafkaRecordSink(clientProperties());
         restoreLabels();
         metrics.gauge("neurowatch.archive.bytes", this, a -> a.archive == null ? 0 : a.archive.bytesOnDisk());
         metrics.gauge("neurowatch.consumer.lag", lag, java.util.concurrent.atomic.AtomicLong::get);
-        Map<String, Object> adminProps = new HashMap<>(config.clientProperties());
-        adminProps.put("bootstrap.servers", config.bootstrapServers());
-        admin = org.apache.kafka.clients.admin.Admin.create(adminProps);
+        admin = org.apache.kafka.clients.admin.Admin.create(clientProperties());
         writer = blockingThread("analyzer-writer");
         labeller = blockingThread("analyzer-labeller");
-        KafkaSourceOptions options = KafkaSourceOptions.of(config.bootstrapServers(), config.groupId(),
-                config.topics().activations());
-        Map<String, Object> consumer = new HashMap<>(options.clientProperties());
-        consumer.putAll(config.clientProperties());
-        source = new KafkaRecordSource(options.withClientProperties(consumer).withStartOffsets(this::startOffsets));
+        source = new KafkaRecordSource(sourceOptions(config.groupId(), config.topics().activations())
+                .withStartOffsets(this::startOffsets));
         metrics.gauge("neurowatch.source.pending.bytes", source, s -> s.stats().pendingBytes());
         pipeline = source.records()
                 .publishOn(writer, 64)
@@ -182,11 +175,8 @@ public final class Analyzer implements AutoCloseable {
                 config.statistics().syncWrites());
         annotationNext.putAll(annotations.committedOffsets());
         metrics.gauge("neurowatch.join.unmatched", unmatched, java.util.concurrent.atomic.AtomicLong::get);
-        KafkaSourceOptions options = KafkaSourceOptions.of(config.bootstrapServers(), config.groupId()
-                + "-annotations", config.topics().annotations());
-        Map<String, Object> consumer = new HashMap<>(options.clientProperties());
-        consumer.putAll(config.clientProperties());
-        annotationSource = new KafkaRecordSource(options.withClientProperties(consumer).withStartOffsets(parts -> {
+        annotationSource = new KafkaRecordSource(sourceOptions(config.groupId() + "-annotations",
+                config.topics().annotations()).withStartOffsets(parts -> {
             Map<TopicPartition, Long> out = new HashMap<>();
             Map<SourcePartition, Long> stored = annotations.committedOffsets();
             for (TopicPartition tp : parts) {
@@ -252,6 +242,21 @@ public final class Analyzer implements AutoCloseable {
         return unmatched.get();
     }
 
+    /** The configured client properties (SASL, TLS, …) plus the bootstrap servers, for any Kafka client. */
+    private Map<String, Object> clientProperties() {
+        Map<String, Object> props = new HashMap<>(config.clientProperties());
+        props.put("bootstrap.servers", config.bootstrapServers());
+        return props;
+    }
+
+    /** Source defaults overlaid with the configured client properties. */
+    private KafkaSourceOptions sourceOptions(String groupId, String topic) {
+        KafkaSourceOptions options = KafkaSourceOptions.of(config.bootstrapServers(), groupId, topic);
+        Map<String, Object> consumer = new HashMap<>(options.clientProperties());
+        consumer.putAll(config.clientProperties());
+        return options.withClientProperties(consumer);
+    }
+
     /** The first error that stopped the pipeline, or null. */
     public Throwable failure() {
         return failure;
@@ -268,9 +273,7 @@ public final class Analyzer implements AutoCloseable {
 
     private void createTopics() {
         Topics t = config.topics();
-        Map<String, Object> admin = new HashMap<>(config.clientProperties());
-        admin.put("bootstrap.servers", config.bootstrapServers());
-        try (KafkaTopics topics = new KafkaTopics(admin)) {
+        try (KafkaTopics topics = new KafkaTopics(clientProperties())) {
             int p = config.partitions();
             Flux.concat(topics.createIfMissing(TopicSpec.of(t.activations(), p)),
                     topics.createIfMissing(TopicSpec.of(t.annotations(), p)),
@@ -283,9 +286,7 @@ public final class Analyzer implements AutoCloseable {
 
     /** Seeds the drift tracker with what is already on the labels topic, so a restart is not drift. */
     private void restoreLabels() {
-        Map<String, Object> props = new HashMap<>(config.clientProperties());
-        props.put("bootstrap.servers", config.bootstrapServers());
-        for (byte[] v : TopicSnapshot.latestByKey(props, config.topics().labels(), Duration.ofSeconds(30)).values()) {
+        for (byte[] v : TopicSnapshot.latestByKey(clientProperties(), config.topics().labels(), Duration.ofSeconds(30)).values()) {
             try {
                 drift.restore(LabelJson.decode(v));
             } catch (IOException e) {
@@ -368,6 +369,12 @@ public final class Analyzer implements AutoCloseable {
             markArchived(pos);
             return null;
         }
+        if (batch.timestampsMillis() == null) {
+            // Stamp arrival time once, so the archive and the statistics bucket the samples alike.
+            long[] now = new long[batch.batchSize()];
+            java.util.Arrays.fill(now, System.currentTimeMillis());
+            batch = batch.withTimestamps(now);
+        }
         try {
             if (archive(batch, pos)) {
                 samples.increment(batch.batchSize());
@@ -385,11 +392,6 @@ public final class Analyzer implements AutoCloseable {
 
     private boolean archive(ActivationBatch b, SourceOffset pos) throws IOException {
         int rows = b.batchSize();
-        long[] ts = b.timestampsMillis();
-        if (ts == null) {
-            ts = new long[rows];
-            java.util.Arrays.fill(ts, System.currentTimeMillis());
-        }
         long[] offsets = null;
         int[] concepts = null;
         ConceptLabels labels = b.labels();
@@ -401,7 +403,7 @@ public final class Analyzer implements AutoCloseable {
             }
             concepts = labels.conceptIds();
         }
-        return archive.append(b.modelId(), b.layer(), b.sampleIds(), ts, rows, b.features(), b.activations(),
+        return archive.append(b.modelId(), b.layer(), b.sampleIds(), b.timestampsMillis(), rows, b.features(), b.activations(),
                 offsets, concepts, pos);
     }
 
@@ -424,16 +426,11 @@ public final class Analyzer implements AutoCloseable {
 
     private LayerBatch layerBatch(ActivationBatch b) {
         int rows = b.batchSize();
-        int d = b.features();
         float[][] acts = new float[rows][];
         for (int i = 0; i < rows; i++) {
             acts[i] = b.row(i);
         }
         long[] ts = b.timestampsMillis();
-        if (ts == null) {
-            ts = new long[rows];
-            java.util.Arrays.fill(ts, System.currentTimeMillis());
-        }
         ConceptLabels labels = b.labels();
         if (labels == null || !config.trackConcepts() || labels.conceptIds().length == 0) {
             return LayerBatch.of(b.modelId(), b.layer(), ts, acts, List.of(), null);
@@ -454,7 +451,6 @@ public final class Analyzer implements AutoCloseable {
             }
         }
         List<String> names = ids.stream().map(this::conceptId).toList();
-        assert d == acts[0].length;
         return LayerBatch.of(b.modelId(), b.layer(), ts, acts, names, lm.build());
     }
 
@@ -698,6 +694,11 @@ public final class Analyzer implements AutoCloseable {
     /** Runs a label pass now (flushing the archive first) and waits for it; for tests and shutdown. */
     public void labelNow(Duration timeout) {
         Mono.fromRunnable(this::triggerLabels).subscribeOn(writer).block(timeout);
+        awaitLabelRun(timeout);
+    }
+
+    /** Waits (polling, off reactive threads) until no label run is in flight, at most {@code timeout}. */
+    private void awaitLabelRun(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (labelling.get() && System.nanoTime() < deadline) {
             try {
@@ -745,10 +746,7 @@ public final class Analyzer implements AutoCloseable {
                 Mono.fromCallable(() -> archive.flush()).subscribeOn(writer).block(Duration.ofSeconds(60));
             }
         });
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (labelling.get() && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-        }
+        awaitLabelRun(Duration.ofSeconds(60));
         run(errors, () -> {
             if (labeller != null) {
                 labeller.dispose();
