@@ -3,6 +3,10 @@ package io.neurowatch.ops.stream;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.neurowatch.analyzers.artifacts.ArtifactAlert;
+import io.neurowatch.analyzers.artifacts.ArtifactDetector;
+import io.neurowatch.analyzers.artifacts.DetectorBank;
+import io.neurowatch.analyzers.artifacts.NeuronDistribution;
 import io.neurowatch.analyzers.labels.InvertLabeller;
 import io.neurowatch.analyzers.labels.LabelChange;
 import io.neurowatch.analyzers.labels.LabelDriftTracker;
@@ -88,6 +92,9 @@ public final class Analyzer implements AutoCloseable {
     private final Counter labelChanges;
     private final Timer labelRunTime;
     private final Timer ingestLatency;
+    private final Counter artifactAlerts;
+    private final Counter infectedAlerts;
+    private final Timer alertLatency;
 
     private StatisticsStore stats;
     private io.neurowatch.core.state.AnnotationStore annotations;
@@ -105,6 +112,7 @@ public final class Analyzer implements AutoCloseable {
     private final Map<SourcePartition, Long> statsNext = new HashMap<>();
     private final Map<String, Integer> conceptCounts = new HashMap<>();
     private final LabelDriftTracker drift = new LabelDriftTracker();
+    private final LayerActivity activity = new LayerActivity(10);
     private final reactor.core.publisher.Sinks.Many<String> events =
             reactor.core.publisher.Sinks.many().multicast().directBestEffort();
     private final AtomicBoolean labelling = new AtomicBoolean();
@@ -114,6 +122,10 @@ public final class Analyzer implements AutoCloseable {
     private long samplesSinceLabel;
     private volatile long lastLabelRunMillis;
     private volatile Throwable failure;
+    /** Writer-confined; dashboards read {@link #detectorStates}. */
+    private DetectorBank detectors;
+    private volatile List<DetectorBank.DetectorState> detectorSnapshot = List.of();
+    private long lastThresholdRefreshMillis;
 
     /**
      * @param announcer receives one human line per label run and per label change (the demo prints them)
@@ -132,6 +144,11 @@ public final class Analyzer implements AutoCloseable {
         this.ingestLatency = Timer.builder("neurowatch.ingest.latency")
                 .description("record timestamp (producer clock) to statistics committed")
                 .publishPercentiles(0.5, 0.99).register(metrics);
+        this.artifactAlerts = metrics.counter("neurowatch.alerts", "type", "artifact");
+        this.infectedAlerts = metrics.counter("neurowatch.alerts", "type", "infected_neuron");
+        this.alertLatency = Timer.builder("neurowatch.alert.latency")
+                .description("record timestamp (producer clock) to artifact alert handed to the producer")
+                .publishPercentiles(0.5, 0.99).register(metrics);
     }
 
     /**
@@ -147,6 +164,7 @@ public final class Analyzer implements AutoCloseable {
         createTopics();
         sink = new KafkaRecordSink(clientProperties());
         restoreLabels();
+        startDetectors();
         metrics.gauge("neurowatch.archive.bytes", this, a -> a.archive == null ? 0 : a.archive.bytesOnDisk());
         metrics.gauge("neurowatch.consumer.lag", lag, java.util.concurrent.atomic.AtomicLong::get);
         admin = org.apache.kafka.clients.admin.Admin.create(clientProperties());
@@ -224,13 +242,136 @@ public final class Analyzer implements AutoCloseable {
         }
     }
 
+    /** Detectors from the work dir (found earlier, thresholds kept) and from the configuration. */
+    private void startDetectors() throws IOException {
+        detectors = config.alerts().newBank();
+        for (DetectorBank.DetectorState s : DetectorFile.read(detectorFile())) {
+            detectors.restore(s);
+        }
+        if (!detectors.register(config.alerts().detectors(), "config").isEmpty()) {
+            DetectorFile.write(detectorFile(), detectors.states());
+        }
+        detectorSnapshot = detectors.states();
+    }
+
+    private java.nio.file.Path detectorFile() {
+        return config.workDir().resolve("detectors.json");
+    }
+
+    /** On the writer: thresholds from the statistics' quantile sketches, at most every {@code alerts.refresh}. */
+    private void refreshThresholds(boolean now) throws IOException {
+        long t = System.currentTimeMillis();
+        if (detectors.isEmpty() || (!now && t - lastThresholdRefreshMillis < config.alerts().refresh().toMillis())) {
+            return;
+        }
+        lastThresholdRefreshMillis = t;
+        boolean froze = detectors.refresh(new NeuronDistribution() {
+            @Override
+            public long count(ArtifactDetector d) {
+                return knownNeuron(d) ? stats.count(d.model(), d.layer(), d.neuron()) : 0;
+            }
+
+            @Override
+            public double quantile(ArtifactDetector d, double rank) {
+                return stats.quantiles(d.model(), d.layer(), d.neuron(), rank)[0];
+            }
+        });
+        if (froze) {
+            DetectorFile.write(detectorFile(), detectors.states());
+        }
+        detectorSnapshot = detectors.states();
+    }
+
+    private boolean knownNeuron(ArtifactDetector d) {
+        return stats.layers(d.model()).contains(d.layer()) && d.neuron() < stats.neurons(d.model(), d.layer()).size();
+    }
+
+    /**
+     * On the writer, as soon as a batch is decoded: every sample above a detector's threshold becomes an alert on
+     * the alerts topic and the event stream. Sent without waiting for the broker, so ingestion never stalls on it;
+     * a crash before the send completes loses nothing that a replay would not send again.
+     */
+    private void score(ActivationBatch b, PolledRecord r) {
+        if (detectors.isEmpty()) {
+            return;
+        }
+        List<ArtifactAlert> alerts = detectors.score(b.modelId(), b.layer(), b.sampleIds(), b.timestampsMillis(),
+                b.activations(), b.features());
+        if (alerts.isEmpty()) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        String source = r.topic() + "-" + r.partition() + "@" + r.offset();
+        for (ArtifactAlert a : alerts) {
+            byte[] json = AlertJson.artifact(a, source, now);
+            sink.send(config.topics().alerts(), AlertJson.key(a.detector()), json, null)
+                    .subscribe(null, e -> LOG.warn("artifact alert not delivered: {}", e.getMessage()));
+            emit(json);
+            if (now >= r.timestamp()) {
+                alertLatency.record(Duration.ofMillis(now - r.timestamp()));
+            }
+        }
+        artifactAlerts.increment(alerts.size());
+    }
+
+    /**
+     * Makes neurons artifact detectors from now on and publishes an {@code infected_neuron} alert for each new
+     * one; called when DORA flags neurons of a registered model. Blocking (waits for the writer and the broker).
+     *
+     * @param flagged the neurons, most outlying first
+     * @param nof their negative outlier factors, parallel to {@code flagged}
+     */
+    public void reportInfected(String model, String modelVersion, String layer, List<Integer> flagged, double[] nof) {
+        Mono.fromCallable(() -> {
+            List<ArtifactDetector> ds = flagged.stream().map(n -> new ArtifactDetector(model, layer, n)).toList();
+            List<ArtifactDetector> added = detectors.register(ds, "dora " + model + "@" + modelVersion);
+            DetectorFile.write(detectorFile(), detectors.states());
+            refreshThresholds(true);
+            return added;
+        }).subscribeOn(writer).flatMapMany(added -> {
+            List<Mono<?>> sends = new ArrayList<>();
+            long now = System.currentTimeMillis();
+            for (int i = 0; i < flagged.size(); i++) {
+                ArtifactDetector d = new ArtifactDetector(model, layer, flagged.get(i));
+                byte[] json = AlertJson.infected(d, modelVersion, i, nof[i], now);
+                sends.add(sink.send(config.topics().alerts(), AlertJson.key(d), json, null));
+                emit(json);
+                infectedAlerts.increment();
+            }
+            return Flux.concat(sends);
+        }).blockLast(Duration.ofSeconds(60));
+    }
+
+    /** The artifact detectors and their current thresholds (a snapshot, refreshed every second). */
+    public List<DetectorBank.DetectorState> detectorStates() {
+        return detectorSnapshot;
+    }
+
+    /** The writer and the labeller both publish events; a sink must not be fed from two threads at once. */
+    private void emit(byte[] json) {
+        String text = new String(json, StandardCharsets.UTF_8);
+        synchronized (events) {
+            events.tryEmitNext(text);
+        }
+    }
+
     /** The latest label of every neuron and method (published or restored from the labels topic). */
     public List<NeuronLabel> currentLabels() {
         return drift.snapshot();
     }
 
+    /** Per layer since start: model version, D, samples, last batch time, and each neuron's top samples. */
+    public LayerActivity activity() {
+        return activity;
+    }
+
+    /** The statistics (reads are thread-safe), or null before {@link #start()} and after {@link #close()}. */
+    public StatisticsStore statistics() {
+        return stats;
+    }
+
     /**
-     * Live events as JSON (label changes now; alerts later), for dashboards. Hot: subscribers see events from
+     * Live events as JSON (label changes, artifact and infected-neuron alerts), for dashboards. Hot: subscribers see events from
      * their subscription on; slow subscribers miss events rather than slow the labeller.
      */
     public Flux<String> events() {
@@ -326,6 +467,8 @@ public final class Analyzer implements AutoCloseable {
                 boolean needsStats = pos.offset() >= statsNext.getOrDefault(pos.sourcePartition(), 0L);
                 ActivationBatch batch = decodeAndArchive(r, pos);
                 if (batch != null && needsStats) {
+                    // Only records whose statistics are new: a record replayed after a crash has been scored.
+                    score(batch, r);
                     updates.add(layerBatch(batch));
                     timed.add(r);
                 }
@@ -378,6 +521,7 @@ public final class Analyzer implements AutoCloseable {
         try {
             if (archive(batch, pos)) {
                 samples.increment(batch.batchSize());
+                activity.record(batch, System.currentTimeMillis());
                 samplesSinceLabel += batch.batchSize();
                 noteConcepts(batch);
             }
@@ -482,6 +626,7 @@ public final class Analyzer implements AutoCloseable {
                 }
             }
             commitToKafka();
+            refreshThresholds(false);
             if (System.currentTimeMillis() - lastLagCheckMillis >= 5_000) {
                 lastLagCheckMillis = System.currentTimeMillis();
                 refreshLag();
@@ -614,7 +759,7 @@ public final class Analyzer implements AutoCloseable {
                 for (LabelChange c : changed) {
                     byte[] json = LabelJson.encode(c);
                     sends.add(sink.send(config.topics().labelEvents(), LabelJson.key(c.current()), json, null));
-                    events.tryEmitNext(new String(json, StandardCharsets.UTF_8));
+                    emit(json);
                 }
                 Flux.concat(sends).blockLast(Duration.ofSeconds(60));
                 published += labels.size();

@@ -32,17 +32,20 @@ import java.util.Objects;
  * @param invert INVERT parameters of the label runs
  * @param concepts names of concept ids (column c = concept id c); null names them {@code c<id>}
  * @param labelThreads INVERT worker threads
+ * @param alerts artifact detectors and their thresholds
  */
 public record AnalyzerConfig(String bootstrapServers, String groupId, Topics topics, int partitions,
                              Map<String, Object> clientProperties, Path workDir, int maxRecordBytes,
                              ArchiveOptions archive, RetentionPolicy retention, StatisticsStoreConfig statistics,
                              boolean trackConcepts, long labelEverySamples, Duration labelInterval,
-                             WindowSpec labelWindow, InvertParams invert, ConceptSet concepts, int labelThreads) {
+                             WindowSpec labelWindow, InvertParams invert, ConceptSet concepts, int labelThreads,
+                             AlertSettings alerts) {
 
     public AnalyzerConfig {
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");
         Objects.requireNonNull(topics, "topics");
         Objects.requireNonNull(workDir, "workDir");
+        Objects.requireNonNull(alerts, "alerts");
         clientProperties = Map.copyOf(clientProperties);
         if (partitions < 1 || maxRecordBytes < 1024 || labelThreads < 1) {
             throw new IllegalArgumentException("partitions, maxRecordBytes (>= 1024) and labelThreads must be "
@@ -56,60 +59,110 @@ public record AnalyzerConfig(String bootstrapServers, String groupId, Topics top
                         // Uncompressed chunks: deflate costs more than the rest of ingestion together.
                         io.neurowatch.connectors.io.Hdf5WriteOptions.defaults().withCompression(0, false)), null, StatisticsStoreConfig.defaults(), true, 10_000,
                 Duration.ofSeconds(30), WindowSpec.all(), InvertParams.of(3, 3).withFractions(0.002, 0.5), null,
-                Runtime.getRuntime().availableProcessors());
+                Runtime.getRuntime().availableProcessors(), AlertSettings.defaults());
     }
 
     public AnalyzerConfig withGroupId(String g) {
-        return new AnalyzerConfig(bootstrapServers, g, topics, partitions, clientProperties, workDir, maxRecordBytes,
-                archive, retention, statistics, trackConcepts, labelEverySamples, labelInterval, labelWindow, invert,
-                concepts, labelThreads);
+        return edit(e -> e.groupId = g);
     }
 
     public AnalyzerConfig withTopics(Topics t) {
-        return new AnalyzerConfig(bootstrapServers, groupId, t, partitions, clientProperties, workDir, maxRecordBytes,
-                archive, retention, statistics, trackConcepts, labelEverySamples, labelInterval, labelWindow, invert,
-                concepts, labelThreads);
+        return edit(e -> e.topics = t);
     }
 
     public AnalyzerConfig withArchive(ArchiveOptions a) {
-        return new AnalyzerConfig(bootstrapServers, groupId, topics, partitions, clientProperties, workDir,
-                maxRecordBytes, a, retention, statistics, trackConcepts, labelEverySamples, labelInterval, labelWindow,
-                invert, concepts, labelThreads);
+        return edit(e -> e.archive = a);
     }
 
     public AnalyzerConfig withLabelling(long everySamples, Duration interval, WindowSpec window, InvertParams p) {
-        return new AnalyzerConfig(bootstrapServers, groupId, topics, partitions, clientProperties, workDir,
-                maxRecordBytes, archive, retention, statistics, trackConcepts, everySamples, interval, window, p,
-                concepts, labelThreads);
+        return edit(e -> {
+            e.labelEverySamples = everySamples;
+            e.labelInterval = interval;
+            e.labelWindow = window;
+            e.invert = p;
+        });
     }
 
     public AnalyzerConfig withConcepts(ConceptSet c) {
-        return new AnalyzerConfig(bootstrapServers, groupId, topics, partitions, clientProperties, workDir,
-                maxRecordBytes, archive, retention, statistics, trackConcepts, labelEverySamples, labelInterval,
-                labelWindow, invert, c, labelThreads);
+        return edit(e -> e.concepts = c);
     }
 
     public AnalyzerConfig withRetention(RetentionPolicy r) {
-        return new AnalyzerConfig(bootstrapServers, groupId, topics, partitions, clientProperties, workDir,
-                maxRecordBytes, archive, r, statistics, trackConcepts, labelEverySamples, labelInterval, labelWindow,
-                invert, concepts, labelThreads);
+        return edit(e -> e.retention = r);
     }
 
     public AnalyzerConfig withStatistics(StatisticsStoreConfig s, boolean track) {
-        return new AnalyzerConfig(bootstrapServers, groupId, topics, partitions, clientProperties, workDir,
-                maxRecordBytes, archive, retention, s, track, labelEverySamples, labelInterval, labelWindow, invert,
-                concepts, labelThreads);
+        return edit(e -> {
+            e.statistics = s;
+            e.trackConcepts = track;
+        });
     }
 
     public AnalyzerConfig withClientProperties(Map<String, Object> props) {
-        return new AnalyzerConfig(bootstrapServers, groupId, topics, partitions, props, workDir, maxRecordBytes,
-                archive, retention, statistics, trackConcepts, labelEverySamples, labelInterval, labelWindow, invert,
-                concepts, labelThreads);
+        return edit(e -> e.clientProperties = props);
     }
 
     public AnalyzerConfig withMaxRecordBytes(int bytes) {
-        return new AnalyzerConfig(bootstrapServers, groupId, topics, partitions, clientProperties, workDir, bytes,
-                archive, retention, statistics, trackConcepts, labelEverySamples, labelInterval, labelWindow, invert,
-                concepts, labelThreads);
+        return edit(e -> e.maxRecordBytes = bytes);
+    }
+
+    public AnalyzerConfig withAlerts(AlertSettings a) {
+        return edit(e -> e.alerts = a);
+    }
+
+    /** A copy with some components changed; the canonical constructor validates the result. */
+    private AnalyzerConfig edit(java.util.function.Consumer<Editable> change) {
+        Editable e = new Editable(this);
+        change.accept(e);
+        return e.build();
+    }
+
+    /** The components as mutable fields, so each {@code with*} names only what it changes. */
+    private static final class Editable {
+        String bootstrapServers;
+        String groupId;
+        Topics topics;
+        int partitions;
+        Map<String, Object> clientProperties;
+        Path workDir;
+        int maxRecordBytes;
+        ArchiveOptions archive;
+        RetentionPolicy retention;
+        StatisticsStoreConfig statistics;
+        boolean trackConcepts;
+        long labelEverySamples;
+        Duration labelInterval;
+        WindowSpec labelWindow;
+        InvertParams invert;
+        ConceptSet concepts;
+        int labelThreads;
+        AlertSettings alerts;
+
+        Editable(AnalyzerConfig c) {
+            bootstrapServers = c.bootstrapServers;
+            groupId = c.groupId;
+            topics = c.topics;
+            partitions = c.partitions;
+            clientProperties = c.clientProperties;
+            workDir = c.workDir;
+            maxRecordBytes = c.maxRecordBytes;
+            archive = c.archive;
+            retention = c.retention;
+            statistics = c.statistics;
+            trackConcepts = c.trackConcepts;
+            labelEverySamples = c.labelEverySamples;
+            labelInterval = c.labelInterval;
+            labelWindow = c.labelWindow;
+            invert = c.invert;
+            concepts = c.concepts;
+            labelThreads = c.labelThreads;
+            alerts = c.alerts;
+        }
+
+        AnalyzerConfig build() {
+            return new AnalyzerConfig(bootstrapServers, groupId, topics, partitions, clientProperties, workDir,
+                    maxRecordBytes, archive, retention, statistics, trackConcepts, labelEverySamples, labelInterval,
+                    labelWindow, invert, concepts, labelThreads, alerts);
+        }
     }
 }

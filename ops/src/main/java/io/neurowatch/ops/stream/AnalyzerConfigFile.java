@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -30,7 +31,8 @@ public final class AnalyzerConfigFile {
             "topics.alerts", "archive.rows-per-segment", "archive.compression", "archive.max-segment-age", "retention.max-age",
             "retention.max-bytes", "stats.track-concepts", "label.every-samples", "label.interval", "label.window",
             "label.threads", "invert.L", "invert.B", "invert.min-fraction", "invert.max-fraction", "invert.mode",
-            "concepts");
+            "concepts", "alerts.detectors", "alerts.percentile", "alerts.threshold", "alerts.reference-samples",
+            "alerts.min-samples", "alerts.refresh");
 
     private AnalyzerConfigFile() {
     }
@@ -129,8 +131,35 @@ public final class AnalyzerConfigFile {
                 inv,
                 settings.containsKey("concepts") ? io.neurowatch.connectors.io.ConceptSetReader.read(
                         Path.of(settings.get("concepts"))) : c.concepts(),
-                integer(settings, "label.threads", c.labelThreads(), source));
+                integer(settings, "label.threads", c.labelThreads(), source), alerts(settings, c.alerts(), source));
         return c;
+    }
+
+    private static AlertSettings alerts(Map<String, String> s, AlertSettings a, String source) {
+        List<io.neurowatch.analyzers.artifacts.ArtifactDetector> detectors = a.detectors();
+        if (s.containsKey("alerts.detectors")) {
+            detectors = new java.util.ArrayList<>();
+            for (String d : s.get("alerts.detectors").split(",")) {
+                if (!d.isBlank()) {
+                    try {
+                        detectors.add(io.neurowatch.analyzers.artifacts.ArtifactDetector.parse(d));
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException(source + ": alerts.detectors: " + e.getMessage(), e);
+                    }
+                }
+            }
+        }
+        try {
+            return new AlertSettings(detectors, decimal(s, "alerts.percentile", a.percentile(), source),
+                    s.containsKey("alerts.threshold")
+                            ? io.neurowatch.analyzers.artifacts.ThresholdMode.parse(s.get("alerts.threshold")) : a.mode(),
+                    longValue(s, "alerts.reference-samples", a.referenceSamples(), source),
+                    longValue(s, "alerts.min-samples", a.minSamples(), source),
+                    s.containsKey("alerts.refresh") ? duration(s, "alerts.refresh", source) : a.refresh());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage().startsWith(source) ? e.getMessage()
+                    : source + ": alerts: " + e.getMessage(), e);
+        }
     }
 
     /** {@code all}, {@code last:N} (samples) or {@code duration:PT1H} (ISO-8601, relative to the newest sample). */

@@ -53,9 +53,27 @@ public final class LabelJson {
         return bytes(n);
     }
 
+    /**
+     * Reads a label-events value ({@link #encode(LabelChange)}).
+     *
+     * @throws IOException if it is not a {@code label_changed} event or a label inside is incomplete
+     */
+    public static LabelChange decodeChange(JsonNode event) throws IOException {
+        if (event == null || !"label_changed".equals(event.path("type").asText())
+                || !event.path("current").isObject()) {
+            throw new IOException("not a label_changed event");
+        }
+        JsonNode previous = event.get("previous");
+        return new LabelChange(previous == null || previous.isNull() ? null : decode(previous),
+                decode(event.get("current")));
+    }
+
     /** @throws IOException naming what is missing if the bytes are not a label record */
     public static NeuronLabel decode(byte[] value) throws IOException {
-        JsonNode n = JSON.readTree(value);
+        return decode(JSON.readTree(value));
+    }
+
+    private static NeuronLabel decode(JsonNode n) throws IOException {
         for (String f : new String[] {"model", "layer", "neuron", "method", "label", "status"}) {
             if (n == null || !n.hasNonNull(f)) {
                 throw new IOException("label record lacks field '" + f + "'");

@@ -415,6 +415,31 @@ public final class StatisticsStore implements AutoCloseable {
     }
 
     /**
+     * RocksDB's size figures (live data, SST files, memtables, block cache, keys), for metrics.
+     *
+     * @throws StatisticsStoreException if RocksDB fails
+     * @throws IllegalStateException if the store is closed
+     */
+    public StorageFigures storageFigures() {
+        enter();
+        try {
+            // Column families opened with one ColumnFamilyOptions share its block cache: the default family
+            // reports the cache of all but the counters, which have options (and so a cache) of their own.
+            long cache = db.getLongProperty("rocksdb.block-cache-usage")
+                    + db.getLongProperty(cf.counters(), "rocksdb.block-cache-usage");
+            return new StorageFigures(db.getAggregatedLongProperty("rocksdb.estimate-live-data-size"),
+                    db.getAggregatedLongProperty("rocksdb.total-sst-files-size"),
+                    db.getAggregatedLongProperty("rocksdb.cur-size-all-mem-tables"), cache,
+                    db.getAggregatedLongProperty("rocksdb.estimate-num-keys"));
+        } catch (RocksDBException e) {
+            throw new StatisticsStoreException(
+                    "Error reading storage figures of statistics store at " + path + ": " + e.getMessage(), e);
+        } finally {
+            leave();
+        }
+    }
+
+    /**
      * Start times (epoch milliseconds) of the retained buckets, ascending.
      *
      * @throws StatisticsStoreException if RocksDB fails

@@ -256,6 +256,26 @@ class StatisticsStoreTest {
         }
     }
 
+    @Test
+    void storageFiguresGrowWithDataAndSurviveAReopen() throws IOException {
+        StorageFigures empty;
+        try (StatisticsStore store = open()) {
+            empty = store.storageFigures();
+            applyRandom(store, 0, 50, new Random(3));
+            StorageFigures written = store.storageFigures();
+            assertTrue(written.memtableBytes() > empty.memtableBytes(), written + " vs " + empty);
+            assertTrue(written.estimatedKeys() > empty.estimatedKeys(), written + " vs " + empty);
+            store.close();
+            assertThrows(IllegalStateException.class, store::storageFigures);
+        }
+        try (StatisticsStore store = open()) {
+            // Reopening replays the log into memtables; once flushed to SST files the data is counted there.
+            StorageFigures reopened = store.storageFigures();
+            assertTrue(reopened.sstFilesBytes() + reopened.memtableBytes() > 0, reopened.toString());
+            assertTrue(reopened.blockCacheBytes() >= 0 && reopened.liveDataBytes() >= 0, reopened.toString());
+        }
+    }
+
     // ---------------------------------------------------------------------------------------------------------
 
     private StatisticsStore open() throws IOException {

@@ -1,0 +1,125 @@
+package io.neurowatch.ops.stream;
+
+import io.neurowatch.core.wire.ActivationBatch;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What the stream delivered per layer since this process started: model version, D, samples, the time of the last
+ * batch, and each neuron's top-activating sample ids. The statistics store keeps distributions but not which sample
+ * produced a value, and not when a layer was last seen; the dashboard needs both.
+ *
+ * <p>{@link #record} is called by the single writer thread; readers on other threads get copies. Memory is
+ * {@code O(layers · D · topK)}, independent of the stream length. Nothing survives a restart.
+ */
+public final class LayerActivity {
+    /** One layer as last seen. {@code version} is the model version of the newest batch (possibly empty). */
+    public record Seen(String model, String version, String layer, int features, long samples, long lastBatchMillis) {
+    }
+
+    /** A sample and the activation it produced. */
+    public record TopSample(long sampleId, float activation) {
+    }
+
+    private final int topK;
+    private final Map<String, Layer> layers = new ConcurrentHashMap<>();
+
+    /** @param topK sample ids kept per neuron (0 keeps none) */
+    public LayerActivity(int topK) {
+        if (topK < 0) {
+            throw new IllegalArgumentException("topK must be >= 0: " + topK);
+        }
+        this.topK = topK;
+    }
+
+    /** Notes an archived batch; {@code nowMillis} is its arrival time. */
+    public void record(ActivationBatch b, long nowMillis) {
+        Layer layer = layers.compute(b.key(), (k, old) ->
+                old != null && old.features == b.features() ? old : new Layer(b.modelId(), b.layer(), b.features(),
+                        topK));
+        synchronized (layer) {
+            layer.version = b.modelVersion();
+            layer.samples += b.batchSize();
+            layer.lastBatchMillis = nowMillis;
+            if (topK > 0) {
+                layer.offer(b);
+            }
+        }
+    }
+
+    /** Every layer seen, in no particular order. */
+    public List<Seen> layers() {
+        List<Seen> out = new ArrayList<>();
+        for (Layer l : layers.values()) {
+            synchronized (l) {
+                out.add(new Seen(l.model, l.version, l.layer, l.features, l.samples, l.lastBatchMillis));
+            }
+        }
+        return out;
+    }
+
+    /** The top samples of a neuron, highest activation first; empty for an unknown layer or neuron. */
+    public List<TopSample> top(String model, String layer, int neuron) {
+        Layer l = layers.get(model + "/" + layer);
+        if (l == null || neuron < 0 || neuron >= l.features) {
+            return List.of();
+        }
+        synchronized (l) {
+            List<TopSample> out = new ArrayList<>(l.size[neuron]);
+            for (int i = 0; i < l.size[neuron]; i++) {
+                out.add(new TopSample(l.ids[neuron][i], l.values[neuron][i]));
+            }
+            return out;
+        }
+    }
+
+    /** Per neuron a descending array of the best values so far; a new value costs one comparison unless it enters. */
+    private static final class Layer {
+        final String model;
+        final String layer;
+        final int features;
+        final float[][] values;
+        final long[][] ids;
+        final int[] size;
+        String version = "";
+        long samples;
+        long lastBatchMillis;
+
+        Layer(String model, String layer, int features, int topK) {
+            this.model = model;
+            this.layer = layer;
+            this.features = features;
+            this.values = new float[features][topK];
+            this.ids = new long[features][topK];
+            this.size = new int[features];
+        }
+
+        void offer(ActivationBatch b) {
+            int k = values.length == 0 ? 0 : values[0].length;
+            for (int row = 0; row < b.batchSize(); row++) {
+                long id = b.sampleId(row);
+                for (int j = 0; j < features; j++) {
+                    float v = b.activation(row, j);
+                    int n = size[j];
+                    if (n == k && !(v > values[j][k - 1])) {
+                        continue;
+                    }
+                    // Ties keep the earlier sample: strictly greater values move ahead.
+                    int at = n == k ? k - 1 : n;
+                    while (at > 0 && v > values[j][at - 1]) {
+                        values[j][at] = values[j][at - 1];
+                        ids[j][at] = ids[j][at - 1];
+                        at--;
+                    }
+                    values[j][at] = v;
+                    ids[j][at] = id;
+                    if (n < k) {
+                        size[j] = n + 1;
+                    }
+                }
+            }
+        }
+    }
+}
