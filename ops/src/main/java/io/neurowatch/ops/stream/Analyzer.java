@@ -126,6 +126,8 @@ public final class Analyzer implements AutoCloseable {
     private DetectorBank detectors;
     private volatile List<DetectorBank.DetectorState> detectorSnapshot = List.of();
     private long lastThresholdRefreshMillis;
+    /** Writer-confined streaming CLIP-Dissect state and the offsets it has seen. */
+    private ClipCheckpoint clip;
 
     /**
      * @param announcer receives one human line per label run and per label change (the demo prints them)
@@ -161,6 +163,7 @@ public final class Analyzer implements AutoCloseable {
         stats = StatisticsStore.open(config.workDir().resolve("state"), config.statistics());
         archive = StreamArchive.open(config.workDir().resolve("archive"), config.archive());
         statsNext.putAll(stats.committedOffsets());
+        startClip();
         createTopics();
         sink = new KafkaRecordSink(clientProperties());
         restoreLabels();
@@ -436,7 +439,7 @@ public final class Analyzer implements AutoCloseable {
         }
     }
 
-    /** Resume each partition at the lower of what the statistics and the archive hold (absent = from 0). */
+    /** Resume each partition at the lowest of what the statistics, archive and CLIP state hold (absent = 0). */
     private Map<TopicPartition, Long> startOffsets(Collection<TopicPartition> assigned) {
         // Called on the polling thread while the writer may be busy: read the archive's frontier on the writer.
         Map<SourcePartition, Long> archived = Mono.fromCallable(() -> Map.copyOf(archive.archivedOffsets()))
@@ -445,7 +448,8 @@ public final class Analyzer implements AutoCloseable {
         Map<TopicPartition, Long> out = new HashMap<>();
         for (TopicPartition tp : assigned) {
             SourcePartition sp = new SourcePartition(tp.topic(), tp.partition());
-            out.put(tp, Math.min(committed.getOrDefault(sp, 0L), archived.getOrDefault(sp, 0L)));
+            long start = Math.min(committed.getOrDefault(sp, 0L), archived.getOrDefault(sp, 0L));
+            out.put(tp, Math.min(start, clip.next().getOrDefault(sp, 0L)));
         }
         LOG.info("partitions assigned, starting at {}", out);
         return out;
@@ -475,6 +479,7 @@ public final class Analyzer implements AutoCloseable {
                 if (needsStats) {
                     consumed.add(pos);
                 }
+                offerClip(batch, pos);
             }
             if (!consumed.isEmpty()) {
                 stats.apply(StatisticsUpdate.of(updates), consumed);
@@ -692,6 +697,52 @@ public final class Analyzer implements AutoCloseable {
         return lag.get();
     }
 
+    /**
+     * The CLIP-Dissect checkpoint of the work dir. A work dir created before the checkpoint existed starts the
+     * heaps at the statistics' offsets (its earlier similarity rows are not replayed).
+     */
+    private void startClip() throws IOException {
+        clip = ClipCheckpoint.read(clipFile());
+        if (clip == null) {
+            clip = ClipCheckpoint.empty();
+            clip.next().putAll(statsNext);
+            if (!statsNext.isEmpty()) {
+                LOG.warn("no CLIP-Dissect checkpoint in {}: streaming descriptions start at {}", config.workDir(),
+                        statsNext);
+            }
+            clip.write(clipFile());
+        }
+    }
+
+    private java.nio.file.Path clipFile() {
+        return config.workDir().resolve("clip-topk.bin");
+    }
+
+    /** On the writer: a batch's similarity rows enter the layer's top-k heaps, once per record. */
+    private void offerClip(ActivationBatch b, SourceOffset pos) {
+        if (pos.offset() < clip.next().getOrDefault(pos.sourcePartition(), 0L)) {
+            return;
+        }
+        clip.next().merge(pos.sourcePartition(), pos.offset() + 1, Math::max);
+        if (b == null || b.similarityWidth() == 0) {
+            return;
+        }
+        String key = b.modelId() + "/" + b.layer();
+        io.neurowatch.analyzers.clipdissect.StreamingTopK state = clip.layers().get(key);
+        if (state == null) {
+            state = new io.neurowatch.analyzers.clipdissect.StreamingTopK(config.clip().params().topK(),
+                    b.features(), b.similarityWidth());
+            clip.layers().put(key, state);
+        }
+        try {
+            state.offer(b.sampleIds(), b.activations(), b.similarities());
+        } catch (IllegalArgumentException e) {
+            // Widths changed for a known layer: the activations are archived, the similarity rows cannot be used.
+            LOG.warn("{}-{}@{}: similarity rows skipped: {}", pos.topic(), pos.partition(), pos.offset(),
+                    e.getMessage());
+        }
+    }
+
     /** On the writer: flush, open windows over every layer, and hand them to the labeller thread. */
     private void triggerLabels() {
         if (!labelling.compareAndSet(false, true)) {
@@ -700,8 +751,11 @@ public final class Analyzer implements AutoCloseable {
         samplesSinceLabel = 0;
         lastLabelRunMillis = System.currentTimeMillis();
         List<ArchiveWindow> windows = new ArrayList<>();
+        Map<String, io.neurowatch.analyzers.clipdissect.StreamingTopK.Snapshot> clipSnapshots = new LinkedHashMap<>();
         try {
             archive.flush();
+            clip.layers().forEach((k, v) -> clipSnapshots.put(k, v.snapshot()));
+            clip.write(clipFile());
             for (LayerSummary s : archive.layers()) {
                 if (s.layer().model().equals(NO_ROWS_MODEL) || s.rows() == 0) {
                     continue;
@@ -717,7 +771,7 @@ public final class Analyzer implements AutoCloseable {
             labelling.set(false);
             return;
         }
-        Mono.fromRunnable(() -> runLabels(windows))
+        Mono.fromRunnable(() -> runLabels(windows, clipSnapshots))
                 .subscribeOn(labeller)
                 .doFinally(s -> Mono.fromRunnable(() -> {
                     closeWindows(windows);
@@ -737,7 +791,8 @@ public final class Analyzer implements AutoCloseable {
     }
 
     /** On the labeller thread. */
-    private void runLabels(List<ArchiveWindow> windows) {
+    private void runLabels(List<ArchiveWindow> windows,
+                           Map<String, io.neurowatch.analyzers.clipdissect.StreamingTopK.Snapshot> clipSnapshots) {
         InvertLabeller invert = new InvertLabeller(config.invert(), config.labelThreads());
         long started = System.nanoTime();
         int published = 0;
@@ -751,21 +806,25 @@ public final class Analyzer implements AutoCloseable {
                 ConceptSet names = names(joined.concepts());
                 List<NeuronLabel> labels = invert.label(w.layer().model(), w.layer().layer(), w.activations(),
                         joined, names, System.currentTimeMillis());
-                List<Mono<?>> sends = new ArrayList<>();
-                for (NeuronLabel l : labels) {
-                    sends.add(sink.send(config.topics().labels(), LabelJson.key(l), LabelJson.encode(l), null));
-                }
-                List<LabelChange> changed = drift.update(labels);
-                for (LabelChange c : changed) {
-                    byte[] json = LabelJson.encode(c);
-                    sends.add(sink.send(config.topics().labelEvents(), LabelJson.key(c.current()), json, null));
-                    emit(json);
-                }
-                Flux.concat(sends).blockLast(Duration.ofSeconds(60));
+                changes.addAll(publish(labels));
                 published += labels.size();
-                changes.addAll(changed);
             } catch (IOException | RuntimeException e) {
                 LOG.error("labelling {} failed", w.layer(), e);
+            }
+        }
+        io.neurowatch.analyzers.labels.ClipDissectLabeller clipLabeller =
+                new io.neurowatch.analyzers.labels.ClipDissectLabeller(config.clip().params(), config.labelThreads());
+        for (Map.Entry<String, io.neurowatch.analyzers.clipdissect.StreamingTopK.Snapshot> e
+                : clipSnapshots.entrySet()) {
+            String key = e.getKey();
+            int slash = key.indexOf('/');
+            try {
+                List<NeuronLabel> labels = clipLabeller.label(key.substring(0, slash), key.substring(slash + 1),
+                        e.getValue(), config.clip().names(e.getValue().concepts()), System.currentTimeMillis());
+                changes.addAll(publish(labels));
+                published += labels.size();
+            } catch (RuntimeException ex) {
+                LOG.error("CLIP-Dissect of {} failed", key, ex);
             }
         }
         long nanos = System.nanoTime() - started;
@@ -781,6 +840,22 @@ public final class Analyzer implements AutoCloseable {
                     c.previous() == null ? "(new)" : c.previous().readable(), c.current().readable(),
                     c.current().score()));
         }
+    }
+
+    /** Labels to the compacted topic, changes to the events topic and stream; waits for the broker. */
+    private List<LabelChange> publish(List<NeuronLabel> labels) {
+        List<Mono<?>> sends = new ArrayList<>();
+        for (NeuronLabel l : labels) {
+            sends.add(sink.send(config.topics().labels(), LabelJson.key(l), LabelJson.encode(l), null));
+        }
+        List<LabelChange> changed = drift.update(labels);
+        for (LabelChange c : changed) {
+            byte[] json = LabelJson.encode(c);
+            sends.add(sink.send(config.topics().labelEvents(), LabelJson.key(c.current()), json, null));
+            emit(json);
+        }
+        Flux.concat(sends).blockLast(Duration.ofSeconds(60));
+        return changed;
     }
 
     /**
@@ -888,7 +963,10 @@ public final class Analyzer implements AutoCloseable {
         });
         run(errors, () -> {
             if (writer != null && archive != null) {
-                Mono.fromCallable(() -> archive.flush()).subscribeOn(writer).block(Duration.ofSeconds(60));
+                Mono.fromCallable(() -> {
+                    clip.write(clipFile());
+                    return archive.flush();
+                }).subscribeOn(writer).block(Duration.ofSeconds(60));
             }
         });
         awaitLabelRun(Duration.ofSeconds(60));

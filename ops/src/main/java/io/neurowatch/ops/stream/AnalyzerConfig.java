@@ -33,19 +33,21 @@ import java.util.Objects;
  * @param concepts names of concept ids (column c = concept id c); null names them {@code c<id>}
  * @param labelThreads INVERT worker threads
  * @param alerts artifact detectors and their thresholds
+ * @param clip streaming CLIP-Dissect of batches that carry similarity rows
  */
 public record AnalyzerConfig(String bootstrapServers, String groupId, Topics topics, int partitions,
                              Map<String, Object> clientProperties, Path workDir, int maxRecordBytes,
                              ArchiveOptions archive, RetentionPolicy retention, StatisticsStoreConfig statistics,
                              boolean trackConcepts, long labelEverySamples, Duration labelInterval,
                              WindowSpec labelWindow, InvertParams invert, ConceptSet concepts, int labelThreads,
-                             AlertSettings alerts) {
+                             AlertSettings alerts, ClipSettings clip) {
 
     public AnalyzerConfig {
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");
         Objects.requireNonNull(topics, "topics");
         Objects.requireNonNull(workDir, "workDir");
         Objects.requireNonNull(alerts, "alerts");
+        Objects.requireNonNull(clip, "clip");
         clientProperties = Map.copyOf(clientProperties);
         if (partitions < 1 || maxRecordBytes < 1024 || labelThreads < 1) {
             throw new IllegalArgumentException("partitions, maxRecordBytes (>= 1024) and labelThreads must be "
@@ -59,7 +61,8 @@ public record AnalyzerConfig(String bootstrapServers, String groupId, Topics top
                         // Uncompressed chunks: deflate costs more than the rest of ingestion together.
                         io.neurowatch.connectors.io.Hdf5WriteOptions.defaults().withCompression(0, false)), null, StatisticsStoreConfig.defaults(), true, 10_000,
                 Duration.ofSeconds(30), WindowSpec.all(), InvertParams.of(3, 3).withFractions(0.002, 0.5), null,
-                Runtime.getRuntime().availableProcessors(), AlertSettings.defaults());
+                Runtime.getRuntime().availableProcessors(), AlertSettings.defaults(),
+                ClipSettings.defaults());
     }
 
     public AnalyzerConfig withGroupId(String g) {
@@ -110,6 +113,10 @@ public record AnalyzerConfig(String bootstrapServers, String groupId, Topics top
         return edit(e -> e.alerts = a);
     }
 
+    public AnalyzerConfig withClip(ClipSettings c) {
+        return edit(e -> e.clip = c);
+    }
+
     /** A copy with some components changed; the canonical constructor validates the result. */
     private AnalyzerConfig edit(java.util.function.Consumer<Editable> change) {
         Editable e = new Editable(this);
@@ -137,6 +144,7 @@ public record AnalyzerConfig(String bootstrapServers, String groupId, Topics top
         ConceptSet concepts;
         int labelThreads;
         AlertSettings alerts;
+        ClipSettings clip;
 
         Editable(AnalyzerConfig c) {
             bootstrapServers = c.bootstrapServers;
@@ -157,12 +165,13 @@ public record AnalyzerConfig(String bootstrapServers, String groupId, Topics top
             concepts = c.concepts;
             labelThreads = c.labelThreads;
             alerts = c.alerts;
+            clip = c.clip;
         }
 
         AnalyzerConfig build() {
             return new AnalyzerConfig(bootstrapServers, groupId, topics, partitions, clientProperties, workDir,
                     maxRecordBytes, archive, retention, statistics, trackConcepts, labelEverySamples, labelInterval,
-                    labelWindow, invert, concepts, labelThreads, alerts);
+                    labelWindow, invert, concepts, labelThreads, alerts, clip);
         }
     }
 }

@@ -32,7 +32,7 @@ public final class AnalyzerConfigFile {
             "retention.max-bytes", "stats.track-concepts", "label.every-samples", "label.interval", "label.window",
             "label.threads", "invert.L", "invert.B", "invert.min-fraction", "invert.max-fraction", "invert.mode",
             "concepts", "alerts.detectors", "alerts.percentile", "alerts.threshold", "alerts.reference-samples",
-            "alerts.min-samples", "alerts.refresh");
+            "alerts.min-samples", "alerts.refresh", "clip.function", "clip.top-k", "clip.concepts");
 
     private AnalyzerConfigFile() {
     }
@@ -131,8 +131,34 @@ public final class AnalyzerConfigFile {
                 inv,
                 settings.containsKey("concepts") ? io.neurowatch.connectors.io.ConceptSetReader.read(
                         Path.of(settings.get("concepts"))) : c.concepts(),
-                integer(settings, "label.threads", c.labelThreads(), source), alerts(settings, c.alerts(), source));
+                integer(settings, "label.threads", c.labelThreads(), source), alerts(settings, c.alerts(), source),
+                clip(settings, c.clip(), source));
         return c;
+    }
+
+    private static ClipSettings clip(Map<String, String> s, ClipSettings c, String source) throws IOException {
+        io.neurowatch.analyzers.clipdissect.DissectParams p = c.params();
+        try {
+            if (s.containsKey("clip.function")) {
+                p = io.neurowatch.analyzers.clipdissect.DissectParams.defaults(
+                        io.neurowatch.analyzers.clipdissect.SimilarityFunction.parse(s.get("clip.function")));
+            }
+            p = p.withTopK(integer(s, "clip.top-k", p.topK(), source));
+            List<String> names = c.concepts();
+            if (s.containsKey("clip.concepts")) {
+                io.neurowatch.connectors.io.ConceptList list =
+                        io.neurowatch.connectors.io.ConceptListReader.read(Path.of(s.get("clip.concepts")));
+                if (!list.duplicates().isEmpty()) {
+                    // Streamed similarity columns are positional: a dropped duplicate would shift every later one.
+                    throw new IllegalArgumentException(String.join("; ", list.warnings()));
+                }
+                names = list.concepts();
+            }
+            return new ClipSettings(p, names);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage().startsWith(source) ? e.getMessage()
+                    : source + ": clip: " + e.getMessage(), e);
+        }
     }
 
     private static AlertSettings alerts(Map<String, String> s, AlertSettings a, String source) {
