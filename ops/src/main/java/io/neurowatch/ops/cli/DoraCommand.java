@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
@@ -33,9 +34,54 @@ import picocli.CommandLine.Option;
             "Writes dora.json, distances.npy, atlas.svg and atlas.png into --out; docs/dora.md explains the method."})
 public final class DoraCommand implements Callable<Integer> {
 
-    @Option(names = "--encodings", required = true, paramLabel = "FILE",
-            description = ".npy [k,k,n] float16/32/64: A[i,j,s] = activation of neuron j on s-AMS s of neuron i")
+    @Option(names = "--encodings", paramLabel = "FILE",
+            description = ".npy [k,k,n] float16/32/64: A[i,j,s] = activation of neuron j on s-AMS s of neuron i "
+                    + "(skips generation); otherwise give --model and --layer")
     Path encodings;
+
+    @picocli.CommandLine.Mixin
+    io.neurowatch.ops.model.ModelOptions modelOptions = new io.neurowatch.ops.model.ModelOptions();
+
+    @Option(names = "--layer", paramLabel = "NAME", description = "tapped output of --model to analyse")
+    String layer;
+
+    @Option(names = "--neurons", split = ",", paramLabel = "LIST",
+            description = "channels to analyse (default: all channels of the layer)")
+    List<Integer> neurons;
+
+    @Option(names = "--samples", defaultValue = "1", description = "s-AMS per neuron (default: ${DEFAULT-VALUE})")
+    int samples;
+
+    @Option(names = "--iters", defaultValue = "150", description = "optimisation steps per s-AMS (default: "
+            + "${DEFAULT-VALUE}; the published runs use 500)")
+    int iters;
+
+    @Option(names = "--lr", defaultValue = "0.009", description = "Adam learning rate (default: ${DEFAULT-VALUE})")
+    double lr;
+
+    @Option(names = "--batch-size", defaultValue = "16", description = "s-AMS optimised together (default: "
+            + "${DEFAULT-VALUE})")
+    int batchSize;
+
+    @Option(names = "--seed", defaultValue = "0", description = "experiment seed (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--transforms", defaultValue = "dora-default", paramLabel = "NAME",
+            description = "dora-default|dora-published|torch-dreams|none (default: ${DEFAULT-VALUE})")
+    String transforms;
+
+    @Option(names = "--minimisation", description = "also generate '-' signals (kept apart from '+' ones)")
+    boolean minimisation;
+
+    @Option(names = "--jpeg-roundtrip", description = "encode from JPEG q75 copies like the reference (quirk D6)")
+    boolean jpegRoundtrip;
+
+    @Option(names = "--cache", paramLabel = "DIR", description = "s-AMS cache shared by experiments "
+            + "(default: <out>/sams); signals of identical generation parameters are reused")
+    Path cache;
+
+    @Option(names = "--overwrite", description = "regenerate cached s-AMS")
+    boolean overwrite;
 
     @Option(names = "--encodings-minus", paramLabel = "FILE",
             description = "encodings of the minimisation signals, same shape; joins each neuron's profile")
@@ -84,24 +130,51 @@ public final class DoraCommand implements Callable<Integer> {
         if (thumbnails != null && !Files.isDirectory(thumbnails)) {
             throw new IllegalArgumentException("--thumbnails " + thumbnails + ": no such directory");
         }
-        EncodingsFile.Loaded plus = EncodingsFile.read(encodings, "encodings");
-        EncodingsFile.Loaded minus = null;
-        if (encodingsMinus != null) {
-            minus = EncodingsFile.read(encodingsMinus, "minimisation encodings");
-            plus.requireSameShape(minus);
+        if ((encodings == null) == (modelOptions.model == null)) {
+            throw new IllegalArgumentException("give either --encodings or --model (with --layer)");
         }
-        MeanEncodings mean = MeanEncodings.fromSamples(plus.values(), minus == null ? null : minus.values(),
-                plus.k(), plus.n());
-        DoraResult result = new DoraAnalyzer(params).analyze(mean);
-
         Files.createDirectories(out);
-        Atlas atlas = Atlas.of(result, "DORA atlas: " + encodings.getFileName() + ", "
+        EncodingsFile.Loaded plus;
+        EncodingsFile.Loaded minus = null;
+        DoraResult result;
+        io.neurowatch.analyzers.dora.DoraPipeline.Outcome generated = null;
+        if (encodings != null) {
+            plus = EncodingsFile.read(encodings, "encodings");
+            if (encodingsMinus != null) {
+                minus = EncodingsFile.read(encodingsMinus, "minimisation encodings");
+                plus.requireSameShape(minus);
+            }
+            MeanEncodings mean = MeanEncodings.fromSamples(plus.values(), minus == null ? null : minus.values(),
+                    plus.k(), plus.n());
+            result = new DoraAnalyzer(params).analyze(mean);
+        } else {
+            generated = generate(params);
+            result = generated.result();
+            var enc = generated.encodings();
+            NpyWriter.writeFloat32(out.resolve("A.npy"), toFloat(enc.plus()), enc.k(), enc.k(), enc.n());
+            plus = EncodingsFile.read(out.resolve("A.npy"), "encodings");
+            if (enc.minus() != null) {
+                NpyWriter.writeFloat32(out.resolve("A_minus.npy"), toFloat(enc.minus()), enc.k(), enc.k(), enc.n());
+                minus = EncodingsFile.read(out.resolve("A_minus.npy"), "minimisation encodings");
+            }
+            thumbnails = generated.signals().directory();
+        }
+
+        Atlas atlas = Atlas.of(result, "DORA atlas: " + (encodings != null ? encodings.getFileName()
+                : modelOptions.model.getFileName() + " " + layer) + ", "
                 + params.mode().wireName() + " EA distance");
         if (thumbnails != null) {
             atlas = atlas.withThumbnails(findThumbnails(thumbnails, atlas.neuronIds()));
         }
         Map<String, Object> inputs = new LinkedHashMap<>();
-        inputs.put("encodings", encodings.toString());
+        inputs.put("encodings", encodings != null ? encodings.toString() : out.resolve("A.npy").toString());
+        if (generated != null) {
+            inputs.put("model", modelOptions.model.toString());
+            inputs.put("layer", layer);
+            inputs.put("channels", generated.signals().config().neurons());
+            inputs.put("sams_cache", generated.signals().directory().toString());
+            inputs.put("sams_config", generated.signals().config().toString());
+        }
         inputs.put("encodings_shape", plus.description());
         if (minus != null) {
             inputs.put("encodings_minus", encodingsMinus.toString());
@@ -115,6 +188,50 @@ public final class DoraCommand implements Callable<Integer> {
         DoraResultsJson.write(out.resolve("dora.json"), result, inputs, atlas);
         printSummary(System.out, result, plus, minus != null, (System.nanoTime() - t0) / 1e9);
         return 0;
+    }
+
+    private io.neurowatch.analyzers.dora.DoraPipeline.Outcome generate(DoraParams params) throws IOException {
+        if (layer == null) {
+            throw new IllegalArgumentException("--model needs --layer (one of the model's tapped outputs)");
+        }
+        try (io.neurowatch.connectors.model.TappedModel m = modelOptions.open()) {
+            int layerIndex = m.indexOf(layer);
+            int[] hw = modelOptions.inputSize(m);
+            io.neurowatch.analyzers.featureviz.LayerFunction f = modelOptions.layers(m);
+            List<Integer> channels = neurons;
+            if (channels == null) {
+                try (ai.djl.ndarray.NDManager probe = ai.djl.ndarray.NDManager.newBaseManager()) {
+                    ai.djl.ndarray.NDArray out = f.forward(probe.zeros(new ai.djl.ndarray.types.Shape(1, 3, hw[0],
+                            hw[1]))).get(layerIndex);
+                    channels = java.util.stream.IntStream.range(0, (int) out.getShape().get(1)).boxed().toList();
+                }
+            }
+            io.neurowatch.analyzers.featureviz.TransformChain chain = switch (transforms) {
+                case "dora-default" -> io.neurowatch.analyzers.featureviz.TransformChain.doraGenerateSignals(hw[0], hw[1]);
+                case "dora-published" -> io.neurowatch.analyzers.featureviz.TransformChain.doraPublished(hw[0], hw[1]);
+                case "torch-dreams" -> io.neurowatch.analyzers.featureviz.TransformChain.torchDreams();
+                case "none" -> io.neurowatch.analyzers.featureviz.TransformChain.none();
+                default -> throw new IllegalArgumentException("--transforms " + transforms
+                        + ": expected dora-default, dora-published, torch-dreams or none");
+            };
+            io.neurowatch.analyzers.featureviz.RenderConfig render = io.neurowatch.analyzers.featureviz.RenderConfig
+                    .defaults(seed).withSize(hw[1], hw[0]).withIters(iters).withLr(lr).withTransforms(chain);
+            io.neurowatch.analyzers.dora.SamsConfig sams = new io.neurowatch.analyzers.dora.SamsConfig(
+                    io.neurowatch.ops.model.ModelIdentity.of(modelOptions.model), layerIndex, channels, samples,
+                    !minimisation, batchSize, render, jpegRoundtrip);
+            Path root = cache != null ? cache : out.resolve("sams");
+            ProgressBar bar = new ProgressBar(System.err, "s-AMS", "batches");
+            return io.neurowatch.analyzers.dora.DoraPipeline.run(f, sams, params, root, overwrite,
+                    (done, total, cached) -> bar.update(done, total));
+        }
+    }
+
+    private static float[] toFloat(double[] v) {
+        float[] f = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            f[i] = (float) v[i];
+        }
+        return f;
     }
 
     private static Map<Integer, Path> findThumbnails(Path dir, int[] ids) {

@@ -126,6 +126,7 @@ public final class Analyzer implements AutoCloseable {
     private DetectorBank detectors;
     private volatile List<DetectorBank.DetectorState> detectorSnapshot = List.of();
     private long lastThresholdRefreshMillis;
+    private RegisteredModelDora modelDora;
     /** Writer-confined streaming CLIP-Dissect state and the offsets it has seen. */
     private ClipCheckpoint clip;
 
@@ -168,6 +169,17 @@ public final class Analyzer implements AutoCloseable {
         sink = new KafkaRecordSink(clientProperties());
         restoreLabels();
         startDetectors();
+        if (config.model() != null) {
+            java.util.Set<String> analysed = new java.util.HashSet<>();
+            String prefix = "dora " + config.model().modelId() + "@";
+            for (DetectorBank.DetectorState st : detectorSnapshot) {
+                if (st.origin().startsWith(prefix)) {
+                    analysed.add(st.origin().substring(prefix.length()));
+                }
+            }
+            modelDora = new RegisteredModelDora(config.model(), config.workDir().resolve("sams"), analysed,
+                    this::reportInfected);
+        }
         metrics.gauge("neurowatch.archive.bytes", this, a -> a.archive == null ? 0 : a.archive.bytesOnDisk());
         metrics.gauge("neurowatch.consumer.lag", lag, java.util.concurrent.atomic.AtomicLong::get);
         admin = org.apache.kafka.clients.admin.Admin.create(clientProperties());
@@ -236,6 +248,8 @@ public final class Analyzer implements AutoCloseable {
             }
             if (!consumed.isEmpty()) {
                 annotations.apply(good, consumed);
+                // New annotations change the labels of archived samples: they count towards the next label run.
+                samplesSinceLabel += good.size();
                 for (SourceOffset pos : consumed) {
                     annotationNext.merge(pos.sourcePartition(), pos.offset() + 1, Math::max);
                 }
@@ -470,6 +484,9 @@ public final class Analyzer implements AutoCloseable {
                 SourceOffset pos = new SourceOffset(r.topic(), r.partition(), r.offset());
                 boolean needsStats = pos.offset() >= statsNext.getOrDefault(pos.sourcePartition(), 0L);
                 ActivationBatch batch = decodeAndArchive(r, pos);
+                if (batch != null && modelDora != null) {
+                    modelDora.onBatch(batch.modelId(), batch.modelVersion());
+                }
                 if (batch != null && needsStats) {
                     // Only records whose statistics are new: a record replayed after a crash has been scored.
                     score(batch, r);
@@ -949,6 +966,12 @@ public final class Analyzer implements AutoCloseable {
                 ticker.dispose();
             }
         });
+        run(errors, () -> {
+            if (modelDora != null) {
+                modelDora.close();
+            }
+        });
+        modelDora = null;
         run(errors, () -> {
             if (pipeline != null) {
                 pipeline.dispose();

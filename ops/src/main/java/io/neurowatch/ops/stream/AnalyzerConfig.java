@@ -34,13 +34,14 @@ import java.util.Objects;
  * @param labelThreads INVERT worker threads
  * @param alerts artifact detectors and their thresholds
  * @param clip streaming CLIP-Dissect of batches that carry similarity rows
+ * @param model a model the analyzer holds and runs DORA on when a new version registers, or null
  */
 public record AnalyzerConfig(String bootstrapServers, String groupId, Topics topics, int partitions,
                              Map<String, Object> clientProperties, Path workDir, int maxRecordBytes,
                              ArchiveOptions archive, RetentionPolicy retention, StatisticsStoreConfig statistics,
                              boolean trackConcepts, long labelEverySamples, Duration labelInterval,
                              WindowSpec labelWindow, InvertParams invert, ConceptSet concepts, int labelThreads,
-                             AlertSettings alerts, ClipSettings clip) {
+                             AlertSettings alerts, ClipSettings clip, ModelSettings model) {
 
     public AnalyzerConfig {
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");
@@ -62,7 +63,7 @@ public record AnalyzerConfig(String bootstrapServers, String groupId, Topics top
                         io.neurowatch.connectors.io.Hdf5WriteOptions.defaults().withCompression(0, false)), null, StatisticsStoreConfig.defaults(), true, 10_000,
                 Duration.ofSeconds(30), WindowSpec.all(), InvertParams.of(3, 3).withFractions(0.002, 0.5), null,
                 Runtime.getRuntime().availableProcessors(), AlertSettings.defaults(),
-                ClipSettings.defaults());
+                ClipSettings.defaults(), null);
     }
 
     public AnalyzerConfig withGroupId(String g) {
@@ -117,6 +118,10 @@ public record AnalyzerConfig(String bootstrapServers, String groupId, Topics top
         return edit(e -> e.clip = c);
     }
 
+    public AnalyzerConfig withModel(ModelSettings m) {
+        return edit(e -> e.model = m);
+    }
+
     /** A copy with some components changed; the canonical constructor validates the result. */
     private AnalyzerConfig edit(java.util.function.Consumer<Editable> change) {
         Editable e = new Editable(this);
@@ -145,6 +150,7 @@ public record AnalyzerConfig(String bootstrapServers, String groupId, Topics top
         int labelThreads;
         AlertSettings alerts;
         ClipSettings clip;
+        ModelSettings model;
 
         Editable(AnalyzerConfig c) {
             bootstrapServers = c.bootstrapServers;
@@ -166,12 +172,13 @@ public record AnalyzerConfig(String bootstrapServers, String groupId, Topics top
             labelThreads = c.labelThreads;
             alerts = c.alerts;
             clip = c.clip;
+            model = c.model;
         }
 
         AnalyzerConfig build() {
             return new AnalyzerConfig(bootstrapServers, groupId, topics, partitions, clientProperties, workDir,
                     maxRecordBytes, archive, retention, statistics, trackConcepts, labelEverySamples, labelInterval,
-                    labelWindow, invert, concepts, labelThreads, alerts, clip);
+                    labelWindow, invert, concepts, labelThreads, alerts, clip, model);
         }
     }
 }

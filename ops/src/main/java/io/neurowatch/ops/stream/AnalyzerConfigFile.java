@@ -29,10 +29,12 @@ public final class AnalyzerConfigFile {
     public static final Set<String> KEYS = Set.of("bootstrap.servers", "group.id", "partitions", "max-record-bytes",
             "topics.activations", "topics.annotations", "topics.labels", "topics.label-events", "topics.dead-letters",
             "topics.alerts", "archive.rows-per-segment", "archive.compression", "archive.max-segment-age", "retention.max-age",
-            "retention.max-bytes", "stats.track-concepts", "label.every-samples", "label.interval", "label.window",
+            "retention.max-bytes", "stats.track-concepts", "stats.threads", "label.every-samples", "label.interval", "label.window",
             "label.threads", "invert.L", "invert.B", "invert.min-fraction", "invert.max-fraction", "invert.mode",
             "concepts", "alerts.detectors", "alerts.percentile", "alerts.threshold", "alerts.reference-samples",
-            "alerts.min-samples", "alerts.refresh", "clip.function", "clip.top-k", "clip.concepts");
+            "alerts.min-samples", "alerts.refresh", "clip.function", "clip.top-k", "clip.concepts",
+            "model.path", "model.id", "model.layer", "model.input-scaling", "dora.samples", "dora.iters", "dora.lr",
+            "dora.seed", "dora.n-neighbors", "dora.report-top");
 
     private AnalyzerConfigFile() {
     }
@@ -122,7 +124,7 @@ public final class AnalyzerConfigFile {
                                 integer(settings, "archive.compression", c.archive().writeOptions().deflateLevel(),
                                         source), settings.containsKey("archive.compression")
                                         && !settings.get("archive.compression").equals("0"))),
-                retention, c.statistics(),
+                retention, statistics(settings, c.statistics(), source),
                 Boolean.parseBoolean(settings.getOrDefault("stats.track-concepts", String.valueOf(c.trackConcepts()))),
                 longValue(settings, "label.every-samples", c.labelEverySamples(), source),
                 settings.containsKey("label.interval") ? nullableDuration(settings.get("label.interval"), source)
@@ -132,8 +134,40 @@ public final class AnalyzerConfigFile {
                 settings.containsKey("concepts") ? io.neurowatch.connectors.io.ConceptSetReader.read(
                         Path.of(settings.get("concepts"))) : c.concepts(),
                 integer(settings, "label.threads", c.labelThreads(), source), alerts(settings, c.alerts(), source),
-                clip(settings, c.clip(), source));
+                clip(settings, c.clip(), source), model(settings, c.model(), source));
         return c;
+    }
+
+    private static ModelSettings model(Map<String, String> s, ModelSettings m, String source) {
+        if (!s.containsKey("model.path")) {
+            for (String k : s.keySet()) {
+                if (k.startsWith("model.") || k.startsWith("dora.")) {
+                    throw new IllegalArgumentException(source + ": " + k + " needs model.path");
+                }
+            }
+            return m;
+        }
+        for (String k : List.of("model.id", "model.layer")) {
+            if (!s.containsKey(k)) {
+                throw new IllegalArgumentException(source + ": model.path needs " + k);
+            }
+        }
+        String scaling = s.getOrDefault("model.input-scaling", "imagenet");
+        if (!scaling.equals("imagenet") && !scaling.equals("unit")) {
+            throw new IllegalArgumentException(source + ": model.input-scaling = '" + scaling
+                    + "' is not imagenet or unit");
+        }
+        ModelSettings d = ModelSettings.of(Path.of(s.get("model.path")), s.get("model.id"), s.get("model.layer"));
+        try {
+            return new ModelSettings(d.path(), d.modelId(), d.layer(), scaling.equals("imagenet"),
+                    integer(s, "dora.samples", d.samples(), source), integer(s, "dora.iters", d.iters(), source),
+                    decimal(s, "dora.lr", d.lr(), source), longValue(s, "dora.seed", d.seed(), source),
+                    integer(s, "dora.n-neighbors", d.nNeighbors(), source),
+                    integer(s, "dora.report-top", d.reportTop(), source));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage().startsWith(source) ? e.getMessage()
+                    : source + ": " + e.getMessage(), e);
+        }
     }
 
     private static ClipSettings clip(Map<String, String> s, ClipSettings c, String source) throws IOException {
@@ -223,6 +257,16 @@ public final class AnalyzerConfigFile {
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException(source + ": " + key + " = '" + s.get(key)
                     + "' is not an ISO-8601 duration such as PT1H");
+        }
+    }
+
+    private static io.neurowatch.core.state.StatisticsStoreConfig statistics(Map<String, String> s,
+            io.neurowatch.core.state.StatisticsStoreConfig base, String source) {
+        try {
+            return base.withStagingThreads(integer(s, "stats.threads", base.stagingThreads(), source));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage().startsWith(source) ? e.getMessage()
+                    : source + ": stats.threads: " + e.getMessage(), e);
         }
     }
 

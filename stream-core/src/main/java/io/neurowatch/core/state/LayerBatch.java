@@ -128,12 +128,22 @@ public final class LayerBatch {
         return activations[row][neuron];
     }
 
+    /** Row {@code row} itself, not a copy: read it, never write it. */
+    float[] row(int row) {
+        return activations[row];
+    }
+
     long timestamp(int row) {
         return timestampsMillis[row];
     }
 
     boolean label(int row, int concept) {
         return labels.get(row, concept);
+    }
+
+    /** The bitset of concept {@code concept} (see {@link LabelMatrix#column}); shared, never write it. */
+    long[] labelBits(int concept) {
+        return labels.column(concept);
     }
 
     @Override

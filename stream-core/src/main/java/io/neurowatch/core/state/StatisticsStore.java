@@ -13,6 +13,10 @@ import java.util.NavigableSet;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.rocksdb.ColumnFamilyDescriptor;
@@ -72,8 +76,12 @@ import org.rocksdb.WriteOptions;
  * <p><b>Threads.</b> All methods are thread-safe and block on disk I/O (call them from a thread that may block,
  * e.g. Reactor's {@code boundedElastic}). Writers ({@link #apply}, {@link #deleteLayer}, {@link #dropBucketsBefore})
  * are serialized by an internal lock and meant for one thread, which owns the heap cache of sketches and
- * histograms. Readers run concurrently with the writer, each on one RocksDB snapshot, so they see whole applies
- * only. {@link #close()} waits for calls in flight; any call after it throws {@link IllegalStateException}.
+ * histograms. Within one apply, the sketch and histogram updates are split by neuron over
+ * {@link StatisticsStoreConfig#stagingThreads()} threads: the caller and workers the store starts in
+ * {@link #open} and stops in {@link #close()}; every sketch and histogram receives the same values in the same
+ * order for any thread count (see {@link UpdateStager} for what that guarantees of the bytes). Readers run
+ * concurrently with the writer, each on one RocksDB snapshot, so they see whole applies only. {@link #close()}
+ * waits for calls in flight; any call after it throws {@link IllegalStateException}.
  */
 public final class StatisticsStore implements AutoCloseable {
     /** Version of the persisted layout, stored in {@code meta}; opening a store of another version fails. */
@@ -99,11 +107,12 @@ public final class StatisticsStore implements AutoCloseable {
     private final Map<SourcePartition, Long> committed; // guarded by writer
     private final NavigableSet<Long> buckets; // guarded by writer
     private final WriterCache cache = new WriterCache(); // guarded by writer
+    private final ExecutorService stagingWorkers; // null with one staging thread
     private final UpdateStager stager;
 
     private StatisticsStore(Path path, StatisticsStoreConfig config, RocksDB db, Families cf,
             WriteOptions writeOptions, NativeHandles handles, Map<SourcePartition, Long> committed,
-            NavigableSet<Long> buckets) {
+            NavigableSet<Long> buckets, ExecutorService stagingWorkers) {
         this.path = path;
         this.config = config;
         this.db = db;
@@ -112,7 +121,8 @@ public final class StatisticsStore implements AutoCloseable {
         this.handles = handles;
         this.committed = committed;
         this.buckets = buckets;
-        this.stager = new UpdateStager(db, cf, config, cache, buckets, path.toString());
+        this.stagingWorkers = stagingWorkers;
+        this.stager = new UpdateStager(db, cf, config, cache, buckets, path.toString(), stagingWorkers);
     }
 
     /**
@@ -155,8 +165,10 @@ public final class StatisticsStore implements AutoCloseable {
             Families cf = new Families(cfHandles.get(1), cfHandles.get(2), cfHandles.get(3), cfHandles.get(4),
                     cfHandles.get(5), cfHandles.get(6));
             checkOrInitMeta(db, cf, writeOptions, config);
-            return new StatisticsStore(path, config, db, cf, writeOptions, handles, readOffsets(db, cf, null),
-                    new TreeSet<>(readBuckets(db, cf, null)));
+            Map<SourcePartition, Long> offsets = readOffsets(db, cf, null);
+            NavigableSet<Long> buckets = new TreeSet<>(readBuckets(db, cf, null));
+            return new StatisticsStore(path, config, db, cf, writeOptions, handles, offsets, buckets,
+                    stagingWorkers(config.stagingThreads(), path));
         } catch (RocksDBException | IOException | RuntimeException e) {
             closeAfterFailedOpen(handles, e);
             throw new IOException("Error opening statistics store at " + path + ": " + e.getMessage(), e);
@@ -539,6 +551,9 @@ public final class StatisticsStore implements AutoCloseable {
             }
             open = false;
             cache.clear();
+            if (stagingWorkers != null) {
+                stagingWorkers.shutdown(); // idle: every apply waits for its tasks, and none is in flight
+            }
             try {
                 handles.closeAll();
             } catch (Exception e) {
@@ -656,6 +671,23 @@ public final class StatisticsStore implements AutoCloseable {
         System.arraycopy(a, 0, out, 0, a.length);
         System.arraycopy(b, 0, out, a.length, b.length);
         return out;
+    }
+
+    /**
+     * The workers beside the applying thread, or null for one staging thread. Daemons, so that a store left open
+     * does not keep the JVM alive; named after the store for thread dumps.
+     */
+    private static ExecutorService stagingWorkers(int stagingThreads, Path path) {
+        if (stagingThreads == 1) {
+            return null;
+        }
+        AtomicInteger n = new AtomicInteger();
+        ThreadFactory factory = r -> {
+            Thread t = new Thread(r, "statistics-staging-" + n.incrementAndGet() + " " + path.getFileName());
+            t.setDaemon(true);
+            return t;
+        };
+        return Executors.newFixedThreadPool(stagingThreads - 1, factory);
     }
 
     private static ColumnFamilyDescriptor descriptor(String name, ColumnFamilyOptions options) {

@@ -19,10 +19,18 @@ import org.apache.datasketches.kll.KllSketch;
  * @param syncWrites whether every write waits for fsync of the write-ahead log. With false, a process crash still
  *     loses nothing (the OS holds the log), but a machine crash may lose the last applies: statistics and offsets
  *     together, never one without the other.
+ * @param stagingThreads threads that update sketches and histograms during an apply, the applying thread
+ *     included (the store owns {@code stagingThreads - 1} more while open). Each thread takes a contiguous range
+ *     of every layer's neurons, and every sketch and histogram receives the same values in the same order
+ *     whatever this value, so it changes speed, not statistics. 1 stages on the applying thread alone.
+ *     Default: {@link Runtime#availableProcessors()}.
  */
-public record StatisticsStoreConfig(int sketchK, int histogramQuantiles, long bucketMillis, boolean syncWrites) {
+public record StatisticsStoreConfig(int sketchK, int histogramQuantiles, long bucketMillis, boolean syncWrites,
+        int stagingThreads) {
     public static final int DEFAULT_HISTOGRAM_QUANTILES = 64;
     public static final long DEFAULT_BUCKET_MILLIS = 3_600_000L;
+    /** A sanity bound: larger values are typos, and each thread costs a stack while the store is open. */
+    public static final int MAX_STAGING_THREADS = 256;
 
     /** @throws IllegalArgumentException if a value is out of range */
     public StatisticsStoreConfig {
@@ -36,27 +44,46 @@ public record StatisticsStoreConfig(int sketchK, int histogramQuantiles, long bu
         if (bucketMillis < 1) {
             throw new IllegalArgumentException("bucketMillis must be >= 1, found " + bucketMillis);
         }
+        if (stagingThreads < 1 || stagingThreads > MAX_STAGING_THREADS) {
+            throw new IllegalArgumentException("stagingThreads must be in [1, " + MAX_STAGING_THREADS + "], found "
+                    + stagingThreads);
+        }
     }
 
-    /** k = 200, q = 64, one-hour buckets, synchronous writes. */
+    /** With {@link #stagingThreads()} = {@link Runtime#availableProcessors()}. */
+    public StatisticsStoreConfig(int sketchK, int histogramQuantiles, long bucketMillis, boolean syncWrites) {
+        this(sketchK, histogramQuantiles, bucketMillis, syncWrites, defaultStagingThreads());
+    }
+
+    /** k = 200, q = 64, one-hour buckets, synchronous writes, one staging thread per available processor. */
     public static StatisticsStoreConfig defaults() {
         return new StatisticsStoreConfig(NeuronSketch.DEFAULT_K, DEFAULT_HISTOGRAM_QUANTILES,
                 DEFAULT_BUCKET_MILLIS, true);
     }
 
+    /** {@link Runtime#availableProcessors()}, capped at {@link #MAX_STAGING_THREADS}. */
+    public static int defaultStagingThreads() {
+        return Math.min(Runtime.getRuntime().availableProcessors(), MAX_STAGING_THREADS);
+    }
+
     public StatisticsStoreConfig withSketchK(int k) {
-        return new StatisticsStoreConfig(k, histogramQuantiles, bucketMillis, syncWrites);
+        return new StatisticsStoreConfig(k, histogramQuantiles, bucketMillis, syncWrites, stagingThreads);
     }
 
     public StatisticsStoreConfig withHistogramQuantiles(int q) {
-        return new StatisticsStoreConfig(sketchK, q, bucketMillis, syncWrites);
+        return new StatisticsStoreConfig(sketchK, q, bucketMillis, syncWrites, stagingThreads);
     }
 
     public StatisticsStoreConfig withBucketMillis(long millis) {
-        return new StatisticsStoreConfig(sketchK, histogramQuantiles, millis, syncWrites);
+        return new StatisticsStoreConfig(sketchK, histogramQuantiles, millis, syncWrites, stagingThreads);
     }
 
     public StatisticsStoreConfig withSyncWrites(boolean sync) {
-        return new StatisticsStoreConfig(sketchK, histogramQuantiles, bucketMillis, sync);
+        return new StatisticsStoreConfig(sketchK, histogramQuantiles, bucketMillis, sync, stagingThreads);
+    }
+
+    /** @throws IllegalArgumentException if {@code threads} is outside [1, {@link #MAX_STAGING_THREADS}] */
+    public StatisticsStoreConfig withStagingThreads(int threads) {
+        return new StatisticsStoreConfig(sketchK, histogramQuantiles, bucketMillis, syncWrites, threads);
     }
 }
