@@ -251,23 +251,31 @@ public final class ProceduralImages {
 
     /** A copy of {@code image} with the watermark at a random position of the corner region, labelled stamped. */
     public Sample stamp(Sample image, Random rnd) {
-        int s = params.size();
-        int g = params.glyphSize();
-        int slack = params.cornerRegion() - g;
-        int x0 = s - params.cornerRegion() + rnd.nextInt(slack + 1);
-        int y0 = s - params.cornerRegion() + rnd.nextInt(slack + 1);
         float[] px = image.pixels();
-        for (int y = 0; y < g; y++) {
-            for (int x = 0; x < g; x++) {
-                float v = x == y || x == g - 1 - y ? 1f : 0f;
-                for (int c = 0; c < 3; c++) {
-                    px[(c * s + y0 + y) * s + x0 + x] = v;
-                }
-            }
-        }
+        stampGlyph(px, params.size(), params.glyphSize(), params.cornerRegion(), rnd);
         return new Sample(px, image.classLabel(), image.shape(), image.shapeColor(), image.texture(),
                 image.background(), true, conceptIds(image.classLabel(), image.shapeColor(), image.texture(),
                 image.background(), true));
+    }
+
+    /**
+     * Draws the watermark — a {@code glyph}² white X on black — in place at a random position of the bottom-right
+     * {@code region}² corner of a CHW image of side {@code side} with any number of channels (also used on real
+     * images, e.g. Fashion-MNIST).
+     */
+    public static void stampGlyph(float[] chw, int side, int glyph, int region, Random rnd) {
+        int channels = chw.length / (side * side);
+        int slack = region - glyph;
+        int x0 = side - region + rnd.nextInt(slack + 1);
+        int y0 = side - region + rnd.nextInt(slack + 1);
+        for (int y = 0; y < glyph; y++) {
+            for (int x = 0; x < glyph; x++) {
+                float v = x == y || x == glyph - 1 - y ? 1f : 0f;
+                for (int c = 0; c < channels; c++) {
+                    chw[(c * side + y0 + y) * side + x0 + x] = v;
+                }
+            }
+        }
     }
 
     /** Stamped copies of every image of {@code set}, positions drawn from {@code seed}. */

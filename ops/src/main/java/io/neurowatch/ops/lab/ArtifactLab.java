@@ -64,27 +64,36 @@ public final class ArtifactLab {
     /** Generates the training set and trains a fresh small CNN on it; logs one line per epoch. */
     public static TappedModel train(ProceduralImages images, Params p, Consumer<String> log) {
         ImageSet train = images.generate(p.seed(), p.trainImages(), p.artifactFraction());
-        int side = images.params().size();
-        TappedModel model = SmallCnn.create(SmallCnn.Config.of(3, side, side, images.params().classes()), p.seed());
-        CnnTrainer.train(model, train.pixels(), train.classLabels(),
-                CnnTrainer.Params.defaults(p.seed()).withEpochs(p.epochs()), e -> log.accept(e.toString()));
+        return train(train.pixels(), train.classLabels(), images.params().size(), images.params().classes(), p, log);
+    }
+
+    /** Trains a fresh small CNN on 3-channel square images, CHW rows of {@code pixels}. */
+    public static TappedModel train(float[] pixels, int[] labels, int side, int classes, Params p,
+                                    Consumer<String> log) {
+        TappedModel model = SmallCnn.create(SmallCnn.Config.of(3, side, side, classes), p.seed());
+        CnnTrainer.train(model, pixels, labels, CnnTrainer.Params.defaults(p.seed()).withEpochs(p.epochs()),
+                e -> log.accept(e.toString()));
         return model;
     }
 
     /** Channel-mean activations of {@code layer}, [channel][image]. */
     public static double[][] activations(TappedModel model, ImageSet set, String layer) {
-        int side = set.side();
+        return activations(model, set.pixels(), set.side(), layer);
+    }
+
+    /** As {@link #activations(TappedModel, ImageSet, String)} for 3-channel CHW rows of side {@code side}. */
+    public static double[][] activations(TappedModel model, float[] pixels, int side, String layer) {
         int per = 3 * side * side;
-        float[] pixels = set.pixels();
+        int n = pixels.length / per;
         double[][] out = null;
-        for (int from = 0; from < set.size(); from += 128) {
-            int b = Math.min(128, set.size() - from);
+        for (int from = 0; from < n; from += 128) {
+            int b = Math.min(128, n - from);
             try (NDManager m = NDManager.newBaseManager()) {
                 NDArray x = m.create(Arrays.copyOfRange(pixels, from * per, (from + b) * per),
                         new Shape(b, 3, side, side));
                 float[][] rows = model.activations(x, List.of(layer), Pooling.MEAN).get(layer);
                 if (out == null) {
-                    out = new double[rows[0].length][set.size()];
+                    out = new double[rows[0].length][n];
                 }
                 for (int i = 0; i < b; i++) {
                     for (int k = 0; k < rows[i].length; k++) {
@@ -112,10 +121,15 @@ public final class ArtifactLab {
     }
 
     public static GroundTruth groundTruth(TappedModel model, ImageSet clean, ImageSet stamped, String layer) {
-        double[][] a = activations(model, clean, layer);
-        double[][] b = activations(model, stamped, layer);
+        return groundTruth(model, clean.pixels(), stamped.pixels(), clean.side(), layer);
+    }
+
+    /** As above for 3-channel CHW rows: {@code stamped} row i is the stamped copy of {@code clean} row i. */
+    public static GroundTruth groundTruth(TappedModel model, float[] clean, float[] stamped, int side, String layer) {
+        double[][] a = activations(model, clean, side, layer);
+        double[][] b = activations(model, stamped, side, layer);
         int k = a.length;
-        int n = clean.size();
+        int n = a[0].length;
         double[][] both = new double[k][2 * n];
         boolean[] artifact = new boolean[2 * n];
         for (int c = 0; c < k; c++) {
@@ -132,17 +146,27 @@ public final class ArtifactLab {
 
     /** DORA on {@code p.layer()} of the model (trained on raw [0,1] pixels), all channels, one s-AMS each. */
     public static DoraPipeline.Outcome dora(TappedModel model, Params p, Path cache) throws IOException {
+        return dora(model, p, cache, false);
+    }
+
+    /**
+     * @param grey the model was trained on grey images replicated to three channels: it sees the s-AMS as grey
+     *             too (their channel mean, replicated), as it saw its data
+     */
+    public static DoraPipeline.Outcome dora(TappedModel model, Params p, Path cache, boolean grey) throws IOException {
         int[] shape = model.inputShape();
         int h = shape[1];
         int w = shape[2];
-        var f = ModelOptions.layers(model, false);
+        var colour = ModelOptions.layers(model, false);
+        io.neurowatch.analyzers.featureviz.LayerFunction f = !grey ? colour
+                : x -> colour.forward(x.mean(new int[] {1}, true).repeat(1, 3));
         int channels;
         try (NDManager m = NDManager.newBaseManager()) {
             channels = (int) f.forward(m.zeros(new Shape(1, 3, h, w))).get(model.indexOf(p.layer())).getShape().get(1);
         }
         RenderConfig render = RenderConfig.defaults(p.seed()).withSize(w, h).withIters(p.samsIters()).withLr(p.samsLr())
                 .withTransforms(TransformChain.doraGenerateSignals(h, w));
-        SamsConfig sams = new SamsConfig("artifact-lab " + p,
+        SamsConfig sams = new SamsConfig("artifact-lab " + p + (grey ? " grey" : ""),
                 model.indexOf(p.layer()), IntStream.range(0, channels).boxed().toList(), 1, true, 16, render, false);
         return DoraPipeline.run(f, sams, DoraParams.defaults(), cache, false, (d, t, c) -> { });
     }
