@@ -8,26 +8,16 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The caricature loss examples of spec §3.10 and the F9 guard. */
 class CaricatureLossTest {
-    private static NDManager manager;
-
-    @BeforeAll
-    static void start() {
-        manager = NDManager.newBaseManager();
-    }
-
-    @AfterAll
-    static void stop() {
-        manager.close();
-    }
+    @RegisterExtension
+    static final ManagerScope ND = new ManagerScope();
 
     private static double loss(float[] x, float[] y, double power) {
-        try (NDManager m = manager.newSubManager()) {
+        try (NDManager m = ND.manager().newSubManager()) {
             return CaricatureLoss.layerLoss(m.create(x), m.create(y), power).getFloat();
         }
     }
@@ -49,7 +39,7 @@ class CaricatureLossTest {
 
     @Test
     void targetIsDetachedAndGradientPullsTowardsIt() {
-        try (NDManager m = manager.newSubManager()) {
+        try (NDManager m = ND.manager().newSubManager()) {
             NDArray x = m.create(new float[] {0.5f, 0.1f, 0.2f});
             NDArray y = m.create(new float[] {1f, 2f, 3f});
             x.setRequiresGradient(true);

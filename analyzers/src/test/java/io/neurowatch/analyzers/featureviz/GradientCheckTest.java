@@ -10,11 +10,10 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import java.util.Random;
 import java.util.function.Function;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Finite-difference checks of the parameter → image maps in float64 (spec §8 item 4): autograd through the real
@@ -22,22 +21,13 @@ import org.junit.jupiter.api.Test;
  * differences to a relative error below 1e-3.
  */
 class GradientCheckTest {
-    private static NDManager manager;
-
-    @BeforeAll
-    static void start() {
-        manager = NDManager.newBaseManager();
-    }
-
-    @AfterAll
-    static void stop() {
-        manager.close();
-    }
+    @RegisterExtension
+    static final ManagerScope ND = new ManagerScope();
 
     @ParameterizedTest
     @CsvSource({"6, 8", "5, 7", "4, 4"})
     void spectralParametrization(int h, int w) {
-        try (NDManager m = manager.newSubManager();
+        try (NDManager m = ND.manager().newSubManager();
                 SpectralParametrization p = new SpectralParametrization(m, h, w, DataType.FLOAT64)) {
             // sd 0.5 puts the sigmoid away from its linear centre so that every stage matters.
             double error = check(m, p.parameterShape(), 0.5, x -> p.toModelInput(p.toImage(x)), h * 31L + w);
@@ -53,7 +43,7 @@ class GradientCheckTest {
         TransformChain chain = new TransformChain("test", java.util.List.of(
                 new RandomAffine(20, 0.2, 0.2, 0.9, 1.1, 10, 0.5), new RandomResize(0.6, 1.3),
                 new Pad(1, -0.5), new RandomCrop(7, 9, true, 0.25)));
-        try (NDManager m = manager.newSubManager();
+        try (NDManager m = ND.manager().newSubManager();
                 SpectralParametrization p = new SpectralParametrization(m, h, w, DataType.FLOAT64)) {
             // The same draw at every evaluation: a fresh RNG with a fixed seed.
             double error = check(m, p.parameterShape(), 0.5,
@@ -65,7 +55,7 @@ class GradientCheckTest {
 
     @Test
     void pixelParametrization() {
-        try (NDManager m = manager.newSubManager();
+        try (NDManager m = ND.manager().newSubManager();
                 PixelParametrization p = new PixelParametrization(m, 5, 6, DataType.FLOAT64)) {
             double error = check(m, p.parameterShape(), 1.0, x -> p.toModelInput(p.toImage(x)), 3);
             assertTrue(error < 1e-3, "relative error " + error);
@@ -82,7 +72,7 @@ class GradientCheckTest {
         for (int i = 0; i < image.length; i++) {
             image[i] = 0.45f + 0.1f * rng.nextFloat();
         }
-        try (NDManager m = manager.newSubManager(); StartImageParametrization p = new StartImageParametrization(m, h,
+        try (NDManager m = ND.manager().newSubManager(); StartImageParametrization p = new StartImageParametrization(m, h,
                 w, image, DataType.FLOAT64, false)) {
             float[] start = p.initialParameter();
             double[] s = new double[start.length];

@@ -5,27 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Gradient-norm clipping and AdamW (spec §3.9, §9 items 5-6). */
 class OptimiserTest {
-    private static NDManager manager;
-
-    @BeforeAll
-    static void start() {
-        manager = NDManager.newBaseManager();
-    }
-
-    @AfterAll
-    static void stop() {
-        manager.close();
-    }
+    @RegisterExtension
+    static final ManagerScope ND = new ManagerScope();
 
     @Test
     void clipExampleOfTheSpec() {
-        try (NDManager m = manager.newSubManager()) {
+        try (NDManager m = ND.manager().newSubManager()) {
             NDArray g = m.create(new float[] {3, 4});
             double norm = AdamW.clipByNorm(g, 1.0);
             assertEquals(5.0, norm, 0);
@@ -36,7 +26,7 @@ class OptimiserTest {
 
     @Test
     void clipUsesTheNormOfAllElementsWhateverTheShape() {
-        try (NDManager m = manager.newSubManager()) {
+        try (NDManager m = ND.manager().newSubManager()) {
             // A spectral norm would give 5.465 for this matrix; torch uses the flattened L2 norm, sqrt(30).
             NDArray g = m.create(new float[] {1, 2, 3, 4}, new ai.djl.ndarray.types.Shape(2, 2));
             assertEquals(Math.sqrt(30), AdamW.clipByNorm(g, 1.0), 1e-6);
@@ -48,7 +38,7 @@ class OptimiserTest {
 
     @Test
     void clipLeavesSmallGradientsAlone() {
-        try (NDManager m = manager.newSubManager()) {
+        try (NDManager m = ND.manager().newSubManager()) {
             NDArray g = m.create(new float[] {0.3f, -0.4f, 0.1f});
             AdamW.clipByNorm(g, 1.0);
             assertArrayEquals(new float[] {0.3f, -0.4f, 0.1f}, g.toFloatArray(), 0f);
@@ -86,7 +76,7 @@ class OptimiserTest {
             {0.07024102658033371f, -0.2285187840461731f, 0.30770838260650635f, 0.024523241445422173f,
                 -0.40341222286224365f},
         };
-        try (NDManager m = manager.newSubManager()) {
+        try (NDManager m = ND.manager().newSubManager()) {
             NDArray p = m.create(new float[] {0.1f, -0.2f, 0.3f, 0.05f, -0.4f});
             AdamW opt = AdamW.of(9e-3, 1e-3);
             AdamW.State state = opt.newState(p);
@@ -103,7 +93,7 @@ class OptimiserTest {
     /** The first step written out by hand: decay, then a step of lr·g/(|g| + ε) against the sign of g. */
     @Test
     void firstStepByHand() {
-        try (NDManager m = manager.newSubManager()) {
+        try (NDManager m = ND.manager().newSubManager()) {
             double lr = 9e-3;
             double wd = 0.1;
             NDArray p = m.create(new double[] {1.0, -2.0, 0.5});

@@ -14,9 +14,8 @@ import io.neurowatch.connectors.io.NpyReader;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -27,17 +26,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 class SpectralParityTest {
     private static final double RTOL = 1e-4;
     private static final double ATOL = 1e-6;
-    private static NDManager manager;
-
-    @BeforeAll
-    static void start() {
-        manager = NDManager.newBaseManager();
-    }
-
-    @AfterAll
-    static void stop() {
-        manager.close();
-    }
+    @RegisterExtension
+    static final ManagerScope ND = new ManagerScope();
 
     private static Path dir() {
         return Fixtures.dir("torch_dreams");
@@ -54,7 +44,7 @@ class SpectralParityTest {
     void matchesTorchDreamsFixtures(String name, int h, int w) throws IOException {
         int wp = w % 2 == 0 ? w : w + 1;
         float[] param = npy(name + "_param.npy", 1, 3, h, wp);
-        try (NDManager m = manager.newSubManager(); SpectralParametrization p = new SpectralParametrization(m, h, w)) {
+        try (NDManager m = ND.manager().newSubManager(); SpectralParametrization p = new SpectralParametrization(m, h, w)) {
             assertEquals(new Shape(1, 3, h, wp), p.parameterShape());
             NDArray x = m.create(param, p.parameterShape());
             float[] scale = p.basis().scaleFloat32();
@@ -156,7 +146,7 @@ class SpectralParityTest {
             + "-0.0337656,-0.0403133,-0.0546407,0.0378758;0.4959269,0.4959782,0.4934768;71.490784",
     })
     void specChecklistTable(int h, int w, String scaleRows, String tRow, String pixel, double sum) {
-        try (NDManager m = manager.newSubManager(); SpectralParametrization p = new SpectralParametrization(m, h, w)) {
+        try (NDManager m = ND.manager().newSubManager(); SpectralParametrization p = new SpectralParametrization(m, h, w)) {
             float[] scale = p.basis().scaleFloat32();
             String[] rows = scaleRows.split("\\|");
             for (int r = 0; r < rows.length; r++) {
@@ -297,7 +287,7 @@ class SpectralParityTest {
     void float32TensorPathAt224() {
         int h = 224;
         int w = 224;
-        try (NDManager m = manager.newSubManager(); SpectralParametrization p = new SpectralParametrization(m, h, w)) {
+        try (NDManager m = ND.manager().newSubManager(); SpectralParametrization p = new SpectralParametrization(m, h, w)) {
             Random rng = new Random(224);
             float[] param = p.noise(rng, 0.01);
             float[] t = p.spatial(m.create(param, p.parameterShape())).toFloatArray();
@@ -325,7 +315,7 @@ class SpectralParityTest {
     /** Spec §3.5: at 224² the N(0, 0.01²) start is nearly flat grey (reference: mean 0.5002, std 0.0255). */
     @Test
     void initialImageIsNearlyFlatGrey() {
-        try (NDManager m = manager.newSubManager(); SpectralParametrization p = new SpectralParametrization(m, 224,
+        try (NDManager m = ND.manager().newSubManager(); SpectralParametrization p = new SpectralParametrization(m, 224,
                 224)) {
             for (long seed = 1; seed <= 3; seed++) {
                 float[] img = p.toImage(m.create(p.noise(new Random(seed), 0.01), p.parameterShape())).toFloatArray();

@@ -7,25 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** The start-image parametrization of spec §3.11: round trip and equality with the reference's map. */
 class StartImageTest {
-    private static NDManager manager;
-
-    @BeforeAll
-    static void start() {
-        manager = NDManager.newBaseManager();
-    }
-
-    @AfterAll
-    static void stop() {
-        manager.close();
-    }
+    @RegisterExtension
+    static final ManagerScope ND = new ManagerScope();
 
     private static float[] noiseImage(int h, int w, long seed) {
         Random rng = new Random(seed);
@@ -40,7 +30,7 @@ class StartImageTest {
     @CsvSource({"16, 16", "9, 7", "12, 10"})
     void roundTripReturnsTheStartImage(int h, int w) {
         float[] x = noiseImage(h, w, h * 100L + w);
-        try (NDManager m = manager.newSubManager();
+        try (NDManager m = ND.manager().newSubManager();
                 StartImageParametrization p = new StartImageParametrization(m, h, w, x, DataType.FLOAT32, false)) {
             assertEquals(2 * (w / 2 + 1), p.parameterShape().get(3));
             float[] image = p.toImage(m.create(p.initialParameter(), p.parameterShape())).toFloatArray();
@@ -57,7 +47,7 @@ class StartImageTest {
     @CsvSource({"8, 8", "9, 7"})
     void anchoredFormIsTheReferenceMap(int h, int w) {
         float[] x = noiseImage(h, w, 5);
-        try (NDManager m = manager.newSubManager();
+        try (NDManager m = ND.manager().newSubManager();
                 StartImageParametrization p = new StartImageParametrization(m, h, w, x, DataType.FLOAT32, false)) {
             float[] p0 = p.initialParameter();
             Random rng = new Random(6);
@@ -108,7 +98,7 @@ class StartImageTest {
     void rejectsImagesOutsideTheUnitInterval() {
         float[] x = new float[3 * 4 * 4];
         x[3] = 1.5f;
-        try (NDManager m = manager.newSubManager()) {
+        try (NDManager m = ND.manager().newSubManager()) {
             assertThrows(IllegalArgumentException.class,
                     () -> new StartImageParametrization(m, 4, 4, x, DataType.FLOAT32, false));
             assertThrows(IllegalArgumentException.class,

@@ -13,9 +13,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The robustness transforms (spec §3.6, §9 "Transforms"). Golden outputs come from torch 1.13
@@ -23,17 +22,8 @@ import org.junit.jupiter.api.Test;
  * {@code F.interpolate(mode="bilinear")}), computed with /usr/bin/python3.
  */
 class TransformsTest {
-    private static NDManager manager;
-
-    @BeforeAll
-    static void start() {
-        manager = NDManager.newBaseManager();
-    }
-
-    @AfterAll
-    static void stop() {
-        manager.close();
-    }
+    @RegisterExtension
+    static final ManagerScope ND = new ManagerScope();
 
     /** x = arange(60)/10 as [1,2,5,6]. */
     private static NDArray ramp(NDManager m) {
@@ -78,7 +68,7 @@ class TransformsTest {
 
     @Test
     void affineMatchesTorchvisionNearest() {
-        try (NDManager m = manager.newSubManager()) {
+        try (NDManager m = ND.manager().newSubManager()) {
             NDArray x = ramp(m);
             assertArrayEquals(AFFINE_ROTATE_TRANSLATE_SCALE_SHEAR,
                     RandomAffine.indexMap(5, 6, new RandomAffine.Draw(17.3, 1, -2, 0.9, 12)).apply(x, 0.5)
@@ -121,7 +111,7 @@ class TransformsTest {
             11.07369327545166f, 11.635284423828125f, 12.12260913848877f, 14.167108535766602f, 14.692183494567871f,
             15.311075210571289f, 15.937793731689453f, 16.572254180908203f, 17.21737289428711f, 17.869977951049805f,
             18.529998779296875f, 19.100784301757812f};
-        try (NDManager m = manager.newSubManager()) {
+        try (NDManager m = ND.manager().newSubManager()) {
             NDArray y = powerRamp(m);
             NDArray a = BilinearResize.byFactor(y, 0.63, 1.17);
             assertEquals(new Shape(1, 1, 3, 8), a.getShape());
@@ -150,7 +140,7 @@ class TransformsTest {
         // x uses W = 50 (±5 px) and y uses H = 20 (±6 px): quirk F3 would have given ±6 and ±0.9.
         assertEquals(5, maxX);
         assertEquals(6, maxY);
-        try (NDManager m = manager.newSubManager()) {
+        try (NDManager m = ND.manager().newSubManager()) {
             NDArray x = ramp(m);
             float[] shifted = RandomAffine.indexMap(5, 6, new RandomAffine.Draw(0, 2, 1, 1, 0)).apply(x, 0)
                     .toFloatArray();
@@ -169,7 +159,7 @@ class TransformsTest {
     @Test
     void resizeOutputIsFloorOfSizeTimesFactor() {
         RandomResize resize = new RandomResize(0.5, 1.2);
-        try (NDManager m = manager.newSubManager()) {
+        try (NDManager m = ND.manager().newSubManager()) {
             NDArray x = m.zeros(new Shape(2, 3, 37, 23));
             for (long seed = 0; seed < 20; seed++) {
                 double[] f = resize.draw(new Random(seed));
@@ -182,7 +172,7 @@ class TransformsTest {
 
     @Test
     void fillPixelIsTheNormalisedZeroThatIsTheImageNetMean() {
-        try (NDManager m = manager.newSubManager(); PixelParametrization p = new PixelParametrization(m, 8, 8,
+        try (NDManager m = ND.manager().newSubManager(); PixelParametrization p = new PixelParametrization(m, 8, 8,
                 ai.djl.ndarray.types.DataType.FLOAT32)) {
             NDArray image = p.toModelInput(p.toImage(m.randomNormal(new Shape(1, 3, 8, 8))));
             NDArray out = RandomAffine.indexMap(8, 8, new RandomAffine.Draw(0, 3, 0, 1, 0)).apply(image, 0);
@@ -199,7 +189,7 @@ class TransformsTest {
     @Test
     void oneDrawIsSharedByTheWholeBatch() {
         TransformChain chain = TransformChain.torchDreams(30, 0.5, 1.2, 0.2, 0.2);
-        try (NDManager m = manager.newSubManager()) {
+        try (NDManager m = ND.manager().newSubManager()) {
             NDArray a = m.randomUniform(0, 1, new Shape(1, 3, 16, 16));
             NDArray b = m.randomUniform(0, 1, new Shape(1, 3, 16, 16));
             NDArray both = chain.apply(NDArrays.concat(new NDList(a, b), 0), new Random(5));
@@ -213,7 +203,7 @@ class TransformsTest {
 
     @Test
     void padAndCropFollowTorchvision() {
-        try (NDManager m = manager.newSubManager()) {
+        try (NDManager m = ND.manager().newSubManager()) {
             NDArray x = m.ones(new Shape(1, 1, 3, 4));
             NDArray padded = new Pad(2, 0.5).apply(x, new Random(0));
             assertEquals(new Shape(1, 1, 7, 8), padded.getShape());
@@ -241,7 +231,7 @@ class TransformsTest {
 
     @Test
     void doraChainsCropToTheModelInputSize() {
-        try (NDManager m = manager.newSubManager()) {
+        try (NDManager m = ND.manager().newSubManager()) {
             NDArray x = m.randomUniform(-1, 1, new Shape(2, 3, 32, 32));
             for (TransformChain chain : List.of(TransformChain.doraPublished(32, 32),
                     TransformChain.doraGenerateSignals(32, 32))) {

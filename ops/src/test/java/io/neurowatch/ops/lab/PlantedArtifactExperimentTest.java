@@ -8,7 +8,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.neurowatch.analyzers.artifacts.ThresholdMode;
 import io.neurowatch.analyzers.dora.DoraPipeline;
@@ -42,7 +41,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.function.BooleanSupplier;
+import io.neurowatch.ops.testing.Waits;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,7 +56,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @ExtendWith(EmbeddedKafka.class)
 class PlantedArtifactExperimentTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final long SEED = 1;
 
     @TempDir
@@ -141,17 +139,17 @@ class PlantedArtifactExperimentTest {
             analyzer.start();
             ActivationPublisher publisher = new ActivationPublisher(sink, "lab.act", "lab", "1");
             publish(publisher, served, warmup.samples(), 10_000L, p.layer());
-            await(() -> !analyzer.detectorStates().isEmpty() && analyzer.detectorStates().get(0).frozen(),
+            Waits.await(() -> !analyzer.detectorStates().isEmpty() && analyzer.detectorStates().get(0).frozen(),
                     Duration.ofSeconds(180), "DORA on registration and a frozen reference threshold");
             assertEquals(top, analyzer.detectorStates().get(0).detector().neuron(),
                     "the analyzer's DORA flags the channel the offline run ranked first");
             publish(publisher, served, liveSamples, 100_000L, p.layer());
-            await(() -> analyzer.sampleCount() >= warmup.size() + live.size(), Duration.ofSeconds(60), "all samples");
+            Waits.await(() -> analyzer.sampleCount() >= warmup.size() + live.size(), Duration.ofSeconds(60), "all samples");
             assertNull(analyzer.failure());
         }
         Set<Long> alerted = new HashSet<>();
         int infectedAlerts = 0;
-        for (JsonNode a : readAll(client, "lab.alerts")) {
+        for (JsonNode a : Waits.readJson(client, "lab.alerts", 1)) {
             if (a.get("type").asText().equals("infected_neuron")) {
                 infectedAlerts++;
             } else if (a.get("sample_id").asLong() >= 100_000L) {
@@ -196,34 +194,4 @@ class PlantedArtifactExperimentTest {
         }
     }
 
-    private static void await(BooleanSupplier condition, Duration timeout, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(100);
-        }
-    }
-
-    private static List<JsonNode> readAll(Map<String, Object> client, String topic) throws Exception {
-        Map<String, Object> props = new HashMap<>(client);
-        props.put("key.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName());
-        props.put("value.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName());
-        List<JsonNode> out = new ArrayList<>();
-        try (org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> c =
-                     new org.apache.kafka.clients.consumer.KafkaConsumer<>(props)) {
-            org.apache.kafka.common.TopicPartition tp = new org.apache.kafka.common.TopicPartition(topic, 0);
-            c.assign(List.of(tp));
-            c.seekToBeginning(List.of(tp));
-            long end = c.endOffsets(List.of(tp)).get(tp);
-            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (c.position(tp) < end && System.nanoTime() < deadline) {
-                for (var r : c.poll(Duration.ofMillis(200))) {
-                    out.add(JSON.readTree(r.value()));
-                }
-            }
-        }
-        return out;
-    }
 }

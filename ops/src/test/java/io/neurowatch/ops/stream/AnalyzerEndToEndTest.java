@@ -32,7 +32,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.function.BooleanSupplier;
+import io.neurowatch.ops.testing.Waits;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,16 +45,6 @@ import org.junit.jupiter.api.io.TempDir;
 class AnalyzerEndToEndTest {
     @TempDir
     Path work;
-
-    private static void await(BooleanSupplier condition, Duration timeout, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(50);
-        }
-    }
 
     /** The reason header of the first {@code count} dead letters, in order. */
     private static List<String> deadLetterReasons(Map<String, Object> client, String topic, int count) {
@@ -113,8 +103,8 @@ class AnalyzerEndToEndTest {
                 sink.send("e2e.act", key, ActivationBatchCodec.encode(ActivationBatch.of("m", "1", "pool",
                         new long[] {99_998}, d + 1, new float[d + 1])), null).block();
             }
-            await(() -> analyzer.recordCount() >= 18, Duration.ofSeconds(60), "all records");
-            await(() -> analyzer.consumerLag() == 0, Duration.ofSeconds(30), "lag 0 after catching up");
+            Waits.await(() -> analyzer.recordCount() >= 18, Duration.ofSeconds(60), "all records");
+            Waits.await(() -> analyzer.consumerLag() == 0, Duration.ofSeconds(30), "lag 0 after catching up");
             assertEquals(n, analyzer.sampleCount());
             analyzer.labelNow(Duration.ofSeconds(60));
             assertNull(analyzer.failure());
@@ -195,7 +185,7 @@ class AnalyzerEndToEndTest {
             }
             sink.send("late.ann", "m/x".getBytes(StandardCharsets.UTF_8), new byte[] {1, 2, 3}, null).block();
             reactor.core.publisher.Flux.concat(sends).blockLast();
-            await(() -> analyzer.sampleCount() == n, Duration.ofSeconds(60), "activations");
+            Waits.await(() -> analyzer.sampleCount() == n, Duration.ofSeconds(60), "activations");
             Thread.sleep(2000);
             analyzer.labelNow(Duration.ofSeconds(60));
             assertEquals(n / 10, analyzer.unmatchedSamples());

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.neurowatch.analyzers.artifacts.ArtifactDetector;
 import io.neurowatch.analyzers.artifacts.ThresholdMode;
@@ -24,7 +23,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.BooleanSupplier;
+import io.neurowatch.ops.testing.Waits;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,42 +36,9 @@ import reactor.core.Disposable;
  */
 @ExtendWith(EmbeddedKafka.class)
 class ArtifactAlertStreamTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path work;
-
-    private static void await(BooleanSupplier condition, Duration timeout, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(50);
-        }
-    }
-
-    private static List<JsonNode> readAll(Map<String, Object> client, String topic, int atLeast) throws Exception {
-        Map<String, Object> props = new HashMap<>(client);
-        props.put("key.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName());
-        props.put("value.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName());
-        List<JsonNode> out = new ArrayList<>();
-        try (org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> c =
-                     new org.apache.kafka.clients.consumer.KafkaConsumer<>(props)) {
-            org.apache.kafka.common.TopicPartition tp = new org.apache.kafka.common.TopicPartition(topic, 0);
-            c.assign(List.of(tp));
-            c.seekToBeginning(List.of(tp));
-            long end = c.endOffsets(List.of(tp)).get(tp);
-            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while ((c.position(tp) < end || out.size() < atLeast) && System.nanoTime() < deadline) {
-                for (var r : c.poll(Duration.ofMillis(200))) {
-                    out.add(JSON.readTree(r.value()));
-                }
-                end = c.endOffsets(List.of(tp)).get(tp);
-            }
-        }
-        return out;
-    }
 
     @Test
     void detectorNeuronsRaiseAlertsForArtifactSamplesAndSurviveRestart(EmbeddedKafkaBroker broker) throws Exception {
@@ -110,23 +76,23 @@ class ArtifactAlertStreamTest {
             Disposable sub = analyzer.events().subscribe(live::add);
             // A clean reference window first; its 99.9th percentile becomes the frozen threshold.
             Replayer.replay(data, null, 0, clean, opts, sink, x -> { });
-            await(() -> analyzer.detectorStates().get(0).frozen(), Duration.ofSeconds(60), "threshold frozen");
+            Waits.await(() -> analyzer.detectorStates().get(0).frozen(), Duration.ofSeconds(60), "threshold frozen");
             double threshold = analyzer.detectorStates().get(0).threshold();
             assertTrue(threshold > 2.5 && threshold < 4.0, "99.9th percentile of N(0,1) ≈ 3.09: " + threshold);
 
             Replayer.replay(data, null, clean, clean + mixed, opts, sink, x -> { });
-            await(() -> analyzer.sampleCount() >= clean + mixed, Duration.ofSeconds(60), "all samples");
+            Waits.await(() -> analyzer.sampleCount() >= clean + mixed, Duration.ofSeconds(60), "all samples");
             assertNull(analyzer.failure());
 
             // DORA reports two infected neurons of the layer: alerts, and they become detectors.
             analyzer.reportInfected("m", "1", "pool", List.of(neuron, 2), new double[] {-3.1, -1.9});
             assertEquals(2, analyzer.detectorStates().size());
-            await(() -> live.stream().filter(s -> s.contains("infected_neuron")).count() == 2,
+            Waits.await(() -> live.stream().filter(s -> s.contains("infected_neuron")).count() == 2,
                     Duration.ofSeconds(10), "infected alerts on the event stream");
             sub.dispose();
         }
 
-        List<JsonNode> alerts = readAll(client, "al.alerts", stamped.size());
+        List<JsonNode> alerts = Waits.readJson(client, "al.alerts", stamped.size());
         Set<Long> alerted = new HashSet<>();
         List<Long> latencies = new ArrayList<>();
         int infected = 0;

@@ -25,7 +25,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.function.BooleanSupplier;
+import io.neurowatch.ops.testing.Waits;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,16 +39,6 @@ import org.junit.jupiter.api.io.TempDir;
 class ClipDissectStreamTest {
     @TempDir
     Path work;
-
-    private static void await(BooleanSupplier condition, Duration timeout, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(50);
-        }
-    }
 
     @Test
     void streamedDescriptionsEqualBatchDissectAcrossARestart(EmbeddedKafkaBroker broker) throws Exception {
@@ -97,7 +87,7 @@ class ClipDissectStreamTest {
                         sink.send("cd.act", key, ActivationBatchCodec.encode(batch), null).block();
                     }
                     long want = (part + 1L) * n / 2;
-                    await(() -> analyzer.sampleCount() >= n / 2, Duration.ofSeconds(60), "part " + part);
+                    Waits.await(() -> analyzer.sampleCount() >= n / 2, Duration.ofSeconds(60), "part " + part);
                     analyzer.labelNow(Duration.ofSeconds(60));
                     assertNull(analyzer.failure());
                     assertEquals(want, analyzer.currentLabels().stream()
