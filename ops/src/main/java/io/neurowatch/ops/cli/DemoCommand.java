@@ -1,23 +1,17 @@
 package io.neurowatch.ops.cli;
 
-import io.neurowatch.analyzers.invert.InvertParams;
 import io.neurowatch.analyzers.labels.NeuronLabel;
 import io.neurowatch.analyzers.synthetic.PlantedConcepts;
-import io.neurowatch.connectors.archive.WindowSpec;
-import io.neurowatch.connectors.kafka.KafkaRecordSink;
-import io.neurowatch.connectors.kafka.TopicSnapshot;
-import io.neurowatch.ops.kafka.EmbeddedKafkaBroker;
-import io.neurowatch.ops.stream.Analyzer;
-import io.neurowatch.ops.stream.AnalyzerConfig;
-import io.neurowatch.ops.stream.LabelJson;
-import io.neurowatch.ops.stream.Replayer;
+import io.neurowatch.ops.config.Settings;
+import io.neurowatch.ops.demo.DemoRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -46,9 +40,16 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "7", description = "generator seed (default: ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--http-port", defaultValue = "8080",
-            description = "dashboard port on 127.0.0.1 (default: ${DEFAULT-VALUE}; 0 = any free, -1 = off)")
-    int httpPort;
+    @Mixin
+    HttpFlags http = new HttpFlags();
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "settings file (YAML or properties, docs/configuration.md); the demo keeps its own broker")
+    Path config;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "override any settings key, e.g. --set "
+            + "label.every-samples=2000")
+    Map<String, String> overrides = new HashMap<>();
 
     @Option(names = "--hold", description = "keep the analyzer and dashboard running after the stream, until Ctrl-C")
     boolean hold;
@@ -57,59 +58,26 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path run = workDir.resolve("run-" + System.currentTimeMillis());
         Files.createDirectories(run);
-        PlantedConcepts data = PlantedConcepts.generate(seed, samples, concepts, units, 2.5);
+        Settings settings = http.apply(Settings.load(config, System.getenv(), overrides));
         System.out.printf("Stream: %d samples x %d units, %d concepts; each unit responds to a planted formula.%n",
                 samples, units, concepts);
-        try (EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(run.resolve("kafka"), 0, Map.of())) {
-            broker.start();
-            System.out.printf("Embedded Kafka at %s (%.1f s)%n", broker.bootstrapServers(),
-                    broker.lastStartDuration().toMillis() / 1e3);
-            AnalyzerConfig cfg = AnalyzerConfig.defaults(broker.bootstrapServers(), run.resolve("analyzer"))
-                    .withConcepts(data.concepts())
-                    .withLabelling(samples / 4, null, WindowSpec.all(),
-                            InvertParams.of(2, 3).withFractions(0.002, 0.5));
-            Map<String, Object> client = Map.of("bootstrap.servers", broker.bootstrapServers());
-            io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry =
-                    new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
-                            io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
-            try (Analyzer analyzer = new Analyzer(cfg, registry, System.out::println);
-                 io.neurowatch.ops.http.NeurowatchHttpServer http = httpPort < 0 ? null
-                         : io.neurowatch.ops.http.NeurowatchHttpServer.builder().port(httpPort).registry(registry)
-                         .labels(analyzer::currentLabels).alerts(analyzer.events()).build()) {
-                analyzer.start();
-                if (http != null) {
-                    http.start();
-                    System.out.printf("dashboard: http://127.0.0.1:%d/%n", http.port());
-                }
-                try (KafkaRecordSink sink = new KafkaRecordSink(new java.util.HashMap<>(client))) {
-                    // Four bursts, so label runs happen while the stream is still arriving.
-                    int chunk = (samples + 3) / 4;
-                    for (int from = 0; from < samples; from += chunk) {
-                        int to = Math.min(samples, from + chunk);
-                        System.out.printf("inference service: publishing samples %d..%d%n", from, to - 1);
-                        Replayer.replay(data.activations(), data.labels(), from, to,
-                                new Replayer.Options("demo-cnn", "1", "pool", cfg.topics().activations(), 250, 0, 0,
-                                        null), sink, x -> { });
-                        Thread.sleep(1500);
-                    }
-                }
-                long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-                while (analyzer.sampleCount() < samples && System.nanoTime() < deadline) {
-                    Thread.sleep(100);
-                }
-                analyzer.labelNow(Duration.ofSeconds(120));
-                if (hold) {
-                    System.out.println("holding: analyzer and dashboard keep running; Ctrl-C stops them");
-                    new java.util.concurrent.CountDownLatch(1).await();
-                }
+        try (DemoRun demo = DemoRun.start(run, new DemoRun.Stream(samples, concepts, units, seed), settings,
+                System.out::println)) {
+            // Four bursts, so label runs happen while the stream is still arriving.
+            int chunk = (samples + 3) / 4;
+            for (int from = 0; from < samples; from += chunk) {
+                int to = Math.min(samples, from + chunk);
+                System.out.printf("inference service: publishing samples %d..%d%n", from, to - 1);
+                demo.publish(from, to);
+                Thread.sleep(1500);
             }
-            Map<Integer, NeuronLabel> table = new TreeMap<>();
-            for (byte[] v : TopicSnapshot.latestByKey(client, cfg.topics().labels(), Duration.ofSeconds(30))
-                    .values()) {
-                NeuronLabel l = LabelJson.decode(v);
-                table.put(l.neuron().neuron(), l);
+            demo.awaitSamples(samples, Duration.ofSeconds(120));
+            demo.analyzer().labelNow(Duration.ofSeconds(120));
+            if (hold) {
+                System.out.println("holding: analyzer and dashboard keep running; Ctrl-C stops them");
+                new java.util.concurrent.CountDownLatch(1).await();
             }
-            return report(data, table, run);
+            return report(demo.data(), demo.publishedInvertLabels(), run);
         }
     }
 

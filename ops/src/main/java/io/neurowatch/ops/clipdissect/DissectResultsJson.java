@@ -3,6 +3,8 @@ package io.neurowatch.ops.clipdissect;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.neurowatch.analyzers.clipdissect.ConceptScore;
 import io.neurowatch.analyzers.clipdissect.DissectOutput;
 import io.neurowatch.analyzers.clipdissect.DissectResult;
@@ -14,9 +16,11 @@ import java.nio.file.StandardCopyOption;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * Writes CLIP-Dissect results as JSON (schema in {@code docs/file-formats.md}). The file is written under a
+ * Writes CLIP-Dissect results as JSON (schema in {@code docs/file-formats.md}), and reads back what the dashboard
+ * shows of them ({@link #readLayer}). The file is written under a
  * temporary name and renamed into place, so a failed run never leaves a truncated file. Non-finite scores (only in
  * reference-compatible mode) are written as null. Stateless and thread-safe.
  */
@@ -70,6 +74,32 @@ public final class DissectResultsJson {
         } finally {
             Files.deleteIfExists(temp);
         }
+    }
+
+    /**
+     * The unit descriptions of a results file.
+     *
+     * @throws IOException if the file cannot be read, has no {@code results} array, or a result lacks its unit
+     */
+    public static DissectLayer readLayer(Path file) throws IOException {
+        JsonNode root = new ObjectMapper().readTree(file.toFile());
+        JsonNode results = root == null ? null : root.get("results");
+        if (results == null || !results.isArray()) {
+            throw new IOException(file + ": no results array");
+        }
+        Map<Integer, DissectLayer.Description> units = new TreeMap<>();
+        for (JsonNode r : results) {
+            JsonNode unit = r.get("unit");
+            if (unit == null || !unit.isIntegralNumber() || unit.asInt() < 0) {
+                throw new IOException(file + ": a result without a valid unit: " + r);
+            }
+            JsonNode concept = r.get("concept");
+            JsonNode score = r.get("score");
+            units.put(unit.asInt(), new DissectLayer.Description(concept == null || concept.isNull() ? null
+                    : concept.asText(), score != null && score.isNumber() ? score.asDouble() : Double.NaN,
+                    r.path("status").asText("ok")));
+        }
+        return new DissectLayer(units);
     }
 
     /** Units per status, every status listed. */

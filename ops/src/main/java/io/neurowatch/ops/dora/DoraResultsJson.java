@@ -3,6 +3,8 @@ package io.neurowatch.ops.dora;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.neurowatch.analyzers.dora.Atlas;
 import io.neurowatch.analyzers.dora.DoraResult;
 import io.neurowatch.analyzers.dora.IndexPair;
@@ -13,7 +15,8 @@ import java.nio.file.StandardCopyOption;
 import java.util.Map;
 
 /**
- * Writes a DORA result as {@code dora.json} (schema in {@code docs/dora.md}). Written under a temporary name and
+ * Writes a DORA result as {@code dora.json} (schema in {@code docs/dora.md}), and reads back what the dashboard
+ * shows of it ({@link #readLayer}). Written under a temporary name and
  * renamed into place, so a failed run never leaves a truncated file. Scores of excluded neurons (NaN) are written as
  * null. Stateless and thread-safe.
  */
@@ -93,6 +96,51 @@ public final class DoraResultsJson {
         } finally {
             Files.deleteIfExists(temp);
         }
+    }
+
+    /**
+     * The scores, flags and atlas of a {@code dora.json} (an absent atlas gives no points).
+     *
+     * @throws IOException if the file cannot be read or lacks {@code negative_outlier_factor}, or an outlier or
+     *     atlas neuron is out of range
+     */
+    public static DoraLayer readLayer(Path file) throws IOException {
+        JsonNode root = new ObjectMapper().readTree(file.toFile());
+        JsonNode nofNode = root == null ? null : root.get("negative_outlier_factor");
+        if (nofNode == null || !nofNode.isArray()) {
+            throw new IOException(file + ": no negative_outlier_factor array");
+        }
+        int k = nofNode.size();
+        double[] nof = new double[k];
+        for (int i = 0; i < k; i++) {
+            nof[i] = nofNode.get(i).isNumber() ? nofNode.get(i).asDouble() : Double.NaN;
+        }
+        boolean[] outlier = new boolean[k];
+        for (JsonNode o : root.path("outliers")) {
+            outlier[index(o, k, file)] = true;
+        }
+        JsonNode atlas = root.path("atlas");
+        JsonNode ids = atlas.path("neurons");
+        int n = ids.size();
+        if (atlas.path("x").size() != n || atlas.path("y").size() != n) {
+            throw new IOException(file + ": atlas neurons, x and y differ in length");
+        }
+        int[] neurons = new int[n];
+        double[] x = new double[n];
+        double[] y = new double[n];
+        for (int i = 0; i < n; i++) {
+            neurons[i] = index(ids.get(i), k, file);
+            x[i] = atlas.path("x").get(i).asDouble();
+            y[i] = atlas.path("y").get(i).asDouble();
+        }
+        return new DoraLayer(nof, outlier, neurons, x, y);
+    }
+
+    private static int index(JsonNode v, int k, Path file) throws IOException {
+        if (!v.isIntegralNumber() || !v.canConvertToInt() || v.asInt() < 0 || v.asInt() >= k) {
+            throw new IOException(file + ": neuron " + v + " is not in [0, " + k + ")");
+        }
+        return v.asInt();
     }
 
     private static void intArray(JsonGenerator json, String name, int[] values) throws IOException {

@@ -127,8 +127,8 @@ public interface DashboardData {
     }
 
     /**
-     * Counts of activations in consecutive bins: bin i is [edges[i], edges[i+1]) (the last one closed), so
-     * {@code edges.length == counts.length + 1}. Arrays are copied in and out.
+     * Counts of activations in consecutive bins: bin i holds the values in (edges[i], edges[i+1]], the first bin
+     * also edges[0], so {@code edges.length == counts.length + 1}. Arrays are copied in and out.
      */
     record Histogram(double[] edges, long[] counts) {
         public Histogram {

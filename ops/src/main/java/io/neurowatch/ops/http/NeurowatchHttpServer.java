@@ -22,6 +22,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
@@ -40,7 +41,9 @@ import reactor.netty.http.server.HttpServerResponse;
 
 /**
  * The operations HTTP server (Reactor Netty): Prometheus metrics, liveness and readiness, the current labels as
- * JSON, the alert stream as Server-Sent Events, and the dashboard. Endpoints and security rules: docs/http.md.
+ * JSON, the dashboard's read API ({@link DashboardApi}: models, neuron tables, neurons, atlases, recent alerts,
+ * neuron images), the alert stream as Server-Sent Events, and the dashboard. Endpoints and security rules:
+ * docs/http.md.
  *
  * <p>Binds 127.0.0.1 by default. Binding a non-loopback address needs {@link Builder#allowRemote(boolean)} and a
  * non-blank {@link Builder#bearerToken(String) bearer token}; whenever a token is set, every request must carry
@@ -63,6 +66,8 @@ public final class NeurowatchHttpServer implements AutoCloseable {
             "default-src 'self'; connect-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'";
     /** Events held per slow SSE client before the oldest are dropped, so one slow client cannot stall the others. */
     static final int SSE_CLIENT_BUFFER = 1024;
+    /** Alerts kept for {@code GET /api/alerts}. */
+    static final int RECENT_ALERTS = 500;
 
     private final String host;
     private final InetAddress bindAddress;
@@ -75,9 +80,13 @@ public final class NeurowatchHttpServer implements AutoCloseable {
     private final Flux<String> alerts;
     private final Duration heartbeat;
     private final StaticResources dashboard;
+    private final DashboardData data;
+    private final RenderDirectory renders;
 
     private DisposableServer server;
     private JvmMetricsBinding jvmMetrics;
+    private RecentAlerts recentAlerts;
+    private DashboardApi api;
 
     private NeurowatchHttpServer(Builder b) {
         if (b.port < 0 || b.port > 65535) {
@@ -114,6 +123,8 @@ public final class NeurowatchHttpServer implements AutoCloseable {
         this.alerts = b.alerts;
         this.heartbeat = b.heartbeat;
         this.dashboard = new StaticResources("dashboard", NeurowatchHttpServer.class.getClassLoader());
+        this.data = b.data;
+        this.renders = b.renders;
     }
 
     public static Builder builder() {
@@ -128,6 +139,8 @@ public final class NeurowatchHttpServer implements AutoCloseable {
         if (bindJvmMetrics) {
             jvmMetrics = JvmMetricsBinding.bind(registry);
         }
+        recentAlerts = new RecentAlerts(alerts, RECENT_ALERTS);
+        api = new DashboardApi(data, renders, recentAlerts);
         try {
             server = HttpServer.create()
                     .bindAddress(() -> new InetSocketAddress(bindAddress, requestedPort))
@@ -138,6 +151,7 @@ public final class NeurowatchHttpServer implements AutoCloseable {
                 jvmMetrics.close();
                 jvmMetrics = null;
             }
+            recentAlerts.close();
             throw e;
         }
         LOG.info("HTTP server listening on {}:{}{}", host, port(), tokenDigest != null ? " (bearer token required)" : "");
@@ -166,6 +180,10 @@ public final class NeurowatchHttpServer implements AutoCloseable {
         if (jvmMetrics != null) {
             jvmMetrics.close();
             jvmMetrics = null;
+        }
+        if (recentAlerts != null) {
+            recentAlerts.close();
+            recentAlerts = null;
         }
     }
 
@@ -206,6 +224,8 @@ public final class NeurowatchHttpServer implements AutoCloseable {
                 return labels(req, res);
             case "alerts":
                 return alerts(res);
+            case "api":
+                return api(req, res, path);
             default:
                 return staticFile(res, route.equals("index") ? List.of("index.html") : path.subList(1, path.size()));
         }
@@ -232,6 +252,9 @@ public final class NeurowatchHttpServer implements AutoCloseable {
             case "dashboard/":
                 return "index";
             default:
+                if (DashboardApi.handles(p)) {
+                    return "api";
+                }
                 return p.size() >= 2 && p.get(0).equals("dashboard") && !p.get(p.size() - 1).isEmpty()
                         ? "static" : null;
         }
@@ -278,6 +301,15 @@ public final class NeurowatchHttpServer implements AutoCloseable {
                 .subscribeOn(Schedulers.boundedElastic())
                 .flatMap(bytes -> Mono.from(send(res, 200, JSON_TYPE, bytes)))
                 .onErrorResume(e -> Mono.from(internalError(res, "labels", e)));
+    }
+
+    private Publisher<Void> api(HttpServerRequest req, HttpServerResponse res, List<String> path) {
+        DashboardApi handler = api;
+        Map<String, List<String>> query = new QueryStringDecoder(req.uri()).parameters();
+        return Mono.fromCallable(() -> handler.answer(path, query))
+                .subscribeOn(Schedulers.boundedElastic())
+                .flatMap(a -> Mono.from(send(res, a.status(), a.contentType(), a.body())))
+                .onErrorResume(e -> Mono.from(internalError(res, String.join("/", path), e)));
     }
 
     private Publisher<Void> alerts(HttpServerResponse res) {
@@ -405,6 +437,8 @@ public final class NeurowatchHttpServer implements AutoCloseable {
         private Supplier<? extends List<NeuronLabel>> labels = List::of;
         private Flux<String> alerts = Flux.never();
         private Duration heartbeat = Duration.ofSeconds(15);
+        private DashboardData data = DashboardData.none();
+        private RenderDirectory renders = RenderDirectory.none();
 
         private Builder() {
         }
@@ -468,6 +502,18 @@ public final class NeurowatchHttpServer implements AutoCloseable {
          */
         public Builder alerts(Flux<String> alerts) {
             this.alerts = Objects.requireNonNull(alerts, "alerts");
+            return this;
+        }
+
+        /** What the dashboard pages and their API show; called per request, off the event loop. Default: nothing. */
+        public Builder data(DashboardData data) {
+            this.data = Objects.requireNonNull(data, "data");
+            return this;
+        }
+
+        /** Where neuron images are served from ({@code /api/renders/…}); default none. */
+        public Builder renders(RenderDirectory renders) {
+            this.renders = Objects.requireNonNull(renders, "renders");
             return this;
         }
 

@@ -154,7 +154,7 @@ class NeurowatchHttpServerTest {
         reader.start();
         try {
             assertEquals(": connected", lines.poll(10, TimeUnit.SECONDS));
-            assertEquals(1, alerts.currentSubscriberCount());
+            assertEquals(2, alerts.currentSubscriberCount(), "this client and the recent-alerts buffer");
             assertEquals(Sinks.EmitResult.OK, alerts.tryEmitNext("{\"type\":\"alert\",\"neuron\":3}"));
             assertEquals(Sinks.EmitResult.OK, alerts.tryEmitNext("{\"type\":\"alert\",\"neuron\":4}"));
             List<String> data = new java.util.ArrayList<>();
@@ -195,11 +195,14 @@ class NeurowatchHttpServerTest {
         assertEquals(index.body(), get("/dashboard/").body());
         assertEquals(index.body(), get("/dashboard/index.html").body());
 
-        HttpResponse<String> js = get("/dashboard/dashboard.js");
-        assertEquals(200, js.statusCode());
-        assertEquals("text/javascript; charset=utf-8", js.headers().firstValue("content-type").orElse(""));
-        assertTrue(js.body().contains("EventSource('/api/alerts/stream')"));
-        assertTrue(js.body().contains("/api/labels"));
+        assertTrue(index.body().contains("src=\"/dashboard/app.js\""), "the page loads the app module");
+        for (String module : List.of("app.js", "pages.js", "charts.js", "alerts.js", "dom.js")) {
+            HttpResponse<String> js = get("/dashboard/" + module);
+            assertEquals(200, js.statusCode(), module);
+            assertEquals("text/javascript; charset=utf-8", js.headers().firstValue("content-type").orElse(""));
+        }
+        assertTrue(get("/dashboard/alerts.js").body().contains("new EventSource('/api/alerts/stream')"));
+        assertTrue(get("/dashboard/pages.js").body().contains("'/api/models'"));
         HttpResponse<String> css = get("/dashboard/dashboard.css");
         assertEquals("text/css; charset=utf-8", css.headers().firstValue("content-type").orElse(""));
         assertEquals(404, get("/dashboard/missing.html").statusCode());
