@@ -51,6 +51,10 @@ public final class DemoCommand implements Callable<Integer> {
             + "label.every-samples=2000")
     Map<String, String> overrides = new HashMap<>();
 
+    @Option(names = "--no-model", description = "skip the model side (CNN with a planted watermark, DORA, artifact "
+            + "alerts) and stream the planted-concept table only")
+    boolean noModel;
+
     @Option(names = "--hold", description = "keep the analyzer and dashboard running after the stream, until Ctrl-C")
     boolean hold;
 
@@ -59,6 +63,14 @@ public final class DemoCommand implements Callable<Integer> {
         Path run = workDir.resolve("run-" + System.currentTimeMillis());
         Files.createDirectories(run);
         Settings settings = http.apply(Settings.load(config, System.getenv(), overrides));
+        if (!settings.contains("dashboard.results-dir")) {
+            settings = settings.with("dashboard.results-dir", run.resolve("results").toString());
+        }
+        io.neurowatch.ops.demo.ArtifactDemo model = null;
+        if (!noModel) {
+            model = io.neurowatch.ops.demo.ArtifactDemo.train(run.resolve("model"), System.out::println);
+            settings = model.configure(settings);
+        }
         System.out.printf("Stream: %d samples x %d units, %d concepts; each unit responds to a planted formula.%n",
                 samples, units, concepts);
         try (DemoRun demo = DemoRun.start(run, new DemoRun.Stream(samples, concepts, units, seed), settings,
@@ -73,11 +85,15 @@ public final class DemoCommand implements Callable<Integer> {
             }
             demo.awaitSamples(samples, Duration.ofSeconds(120));
             demo.analyzer().labelNow(Duration.ofSeconds(120));
+            int status = report(demo.data(), demo.publishedInvertLabels(), run);
+            if (model != null && !model.run(demo, System.out::println)) {
+                status = 1;
+            }
             if (hold) {
                 System.out.println("holding: analyzer and dashboard keep running; Ctrl-C stops them");
                 new java.util.concurrent.CountDownLatch(1).await();
             }
-            return report(demo.data(), demo.publishedInvertLabels(), run);
+            return status;
         }
     }
 

@@ -104,6 +104,16 @@ public final class DemoRun implements AutoCloseable {
         }
     }
 
+    /** The producer the demo's inference services share. */
+    public KafkaRecordSink sink() {
+        return sink;
+    }
+
+    /** The analyzer's configuration (topics, alerts, model). */
+    public AnalyzerConfig config() {
+        return config;
+    }
+
     /** Publishes samples {@code [from, to)} as the inference service would, waiting until the broker has them. */
     public void publish(int from, int to) throws IOException {
         Replayer.replay(data.activations(), data.labels(), from, to, new Replayer.Options(MODEL, VERSION, LAYER,

@@ -50,10 +50,40 @@ public final class AnalyzerHttp implements AutoCloseable {
                     .labels(analyzer::currentLabels).alerts(analyzer.events()).data(data).renders(renders)
                     .build().start();
             RocksDbMetrics.bind(registry, analyzer::statistics);
+            analyzer.onDoraResult(r -> publishDora(r, dora, s.resultsDir()));
             return new AnalyzerHttp(server, data, dora, clip);
         } catch (RuntimeException e) {
             data.close();
             throw e;
+        }
+    }
+
+    /**
+     * An in-process DORA run on the dashboard: its scores and atlas, and its s-AMS copied next to the renders of the
+     * results directory (when there is one) so neuron pages show them.
+     */
+    private static void publishDora(io.neurowatch.ops.stream.DoraReport r, LayerResults<DoraLayer> dora,
+                                    java.nio.file.Path resultsDir) {
+        var result = r.outcome().result();
+        dora.put(r.model(), r.layer(), DoraLayer.of(result, io.neurowatch.analyzers.dora.Atlas.of(result,
+                "DORA " + r.model() + "@" + r.version() + " " + r.layer())));
+        if (resultsDir == null) {
+            return;
+        }
+        var signals = r.outcome().signals();
+        java.nio.file.Path target = resultsDir.resolve(r.model()).resolve(r.layer()).resolve("renders");
+        try {
+            java.nio.file.Files.createDirectories(target);
+            for (var task : signals.tasks()) {
+                java.nio.file.Path png = signals.png(task);
+                if (java.nio.file.Files.exists(png)) {
+                    java.nio.file.Files.copy(png, target.resolve(png.getFileName()),
+                            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        } catch (java.io.IOException e) {
+            org.slf4j.LoggerFactory.getLogger(AnalyzerHttp.class).warn("s-AMS of {}/{} not copied to {}: {}",
+                    r.model(), r.layer(), target, e.getMessage());
         }
     }
 

@@ -127,6 +127,8 @@ public final class Analyzer implements AutoCloseable {
     private volatile List<DetectorBank.DetectorState> detectorSnapshot = List.of();
     private long lastThresholdRefreshMillis;
     private RegisteredModelDora modelDora;
+    private final Map<String, DoraReport> doraReports = new java.util.concurrent.ConcurrentHashMap<>();
+    private final List<Consumer<DoraReport>> doraListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Writer-confined streaming CLIP-Dissect state and the offsets it has seen. */
     private ClipCheckpoint clip;
 
@@ -177,8 +179,14 @@ public final class Analyzer implements AutoCloseable {
                     analysed.add(st.origin().substring(prefix.length()));
                 }
             }
-            modelDora = new RegisteredModelDora(config.model(), config.workDir().resolve("sams"), analysed,
-                    this::reportInfected);
+            ModelSettings m = config.model();
+            modelDora = new RegisteredModelDora(m, config.workDir().resolve("sams"), analysed,
+                    (version, neurons, nof, outcome) -> {
+                        reportInfected(m.modelId(), version, m.layer(), neurons, nof);
+                        DoraReport r = new DoraReport(m.modelId(), version, m.layer(), outcome);
+                        doraReports.put(m.modelId() + "/" + m.layer(), r);
+                        doraListeners.forEach(l -> l.accept(r));
+                    });
         }
         metrics.gauge("neurowatch.archive.bytes", this, a -> a.archive == null ? 0 : a.archive.bytesOnDisk());
         metrics.gauge("neurowatch.consumer.lag", lag, java.util.concurrent.atomic.AtomicLong::get);
@@ -357,6 +365,15 @@ public final class Analyzer implements AutoCloseable {
             }
             return Flux.concat(sends);
         }).blockLast(Duration.ofSeconds(60));
+    }
+
+    /**
+     * Calls {@code listener} with every in-process DORA result, those finished already first. Listeners run on the
+     * DORA thread and must not block for long.
+     */
+    public void onDoraResult(Consumer<DoraReport> listener) {
+        doraListeners.add(listener);
+        doraReports.values().forEach(listener);
     }
 
     /** The artifact detectors and their current thresholds (a snapshot, refreshed every second). */

@@ -33,9 +33,9 @@ import org.slf4j.LoggerFactory;
 final class RegisteredModelDora implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RegisteredModelDora.class);
 
-    /** Where results go: {@link Analyzer#reportInfected}. */
+    /** Where results go: {@link Analyzer#reportInfected} and the analyzer's DORA listeners. */
     interface Reporter {
-        void report(String model, String version, String layer, List<Integer> neurons, double[] nof);
+        void report(String version, List<Integer> neurons, double[] nof, DoraPipeline.Outcome outcome);
     }
 
     private final ModelSettings settings;
@@ -106,7 +106,7 @@ final class RegisteredModelDora implements AutoCloseable {
             }
             LOG.info("DORA {}@{} layer {}: {} neurons, flagged {} in {} s", settings.modelId(), version,
                     settings.layer(), channels, neurons, String.format("%.1f", (System.nanoTime() - t0) / 1e9));
-            reporter.report(settings.modelId(), version, settings.layer(), neurons, nof);
+            reporter.report(version, neurons, nof, o);
         } catch (Exception e) {
             // The stream goes on without detectors for this version; a restart retries.
             seen.remove(version);
