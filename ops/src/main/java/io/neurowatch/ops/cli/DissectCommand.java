@@ -48,10 +48,19 @@ public final class DissectCommand implements Callable<Integer> {
     @Option(names = "--dataset", defaultValue = "Y", description = "HDF5 activation dataset (default: ${DEFAULT-VALUE})")
     String dataset;
 
-    @Option(names = "--similarity", required = true, paramLabel = "FILE|DIR",
+    @Option(names = "--similarity", paramLabel = "FILE|DIR",
             description = "concept similarities P [N,C] (cosine of CLIP image i and concept c): .npy float16/32/64 or "
                     + "HDF5")
     Path similarity;
+
+    @Option(names = "--image-embeddings", paramLabel = "FILE",
+            description = "instead of --similarity: CLIP image embeddings [N,E] .npy (e.g. from neurowatch probe); "
+                    + "P is their cosine with --text-embeddings, computed a block at a time")
+    Path imageEmbeddings;
+
+    @Option(names = "--text-embeddings", paramLabel = "FILE",
+            description = "CLIP text embeddings [C,E] .npy, row c = line c of --concepts")
+    Path textEmbeddings;
 
     @Option(names = "--similarity-dataset", defaultValue = SimilarityInputs.DEFAULT_DATASET,
             description = "HDF5 similarity dataset (default: ${DEFAULT-VALUE})")
@@ -121,8 +130,7 @@ public final class DissectCommand implements Callable<Integer> {
             err.println("warning: " + w);
         }
         err.flush();
-        DenseConceptSimilarity p = SimilarityInputs.open(similarity, similarityDataset);
-        p = alignColumns(p, list);
+        io.neurowatch.analyzers.clipdissect.ConceptSimilarity p = similarity(list);
         int workers = job.workers();
         ClipDissector dissector = new ClipDissector(params, workers).withAlternatives(alternatives)
                 .withTopSamples(topSamples).withFeatureBatchSize(job.featureBatchSize);
@@ -138,7 +146,12 @@ public final class DissectCommand implements Callable<Integer> {
         Map<String, Object> inputs = new LinkedHashMap<>();
         try (ActivationSource source = ActivationInputs.open(activations, dataset)) {
             inputs.put("activations", activations.toString());
-            inputs.put("similarity", similarity.toString());
+            if (similarity != null) {
+                inputs.put("similarity", similarity.toString());
+            } else {
+                inputs.put("image_embeddings", imageEmbeddings.toString());
+                inputs.put("text_embeddings", textEmbeddings.toString());
+            }
             inputs.put("concepts", concepts.toString());
             inputs.put("N", source.rows());
             inputs.put("D", source.features());
@@ -183,6 +196,45 @@ public final class DissectCommand implements Callable<Integer> {
      * Matches P's columns to the concept list: a matrix encoded from the file's non-empty lines (duplicates included,
      * as the reference does) loses the duplicate columns; one encoded from the distinct concepts is used as is.
      */
+    /** P from --similarity, or from the two embedding files (exactly one of the two forms). */
+    private io.neurowatch.analyzers.clipdissect.ConceptSimilarity similarity(ConceptList list)
+            throws java.io.IOException {
+        boolean embeddings = imageEmbeddings != null || textEmbeddings != null;
+        if ((similarity != null) == embeddings || (embeddings && (imageEmbeddings == null || textEmbeddings == null))) {
+            throw new IllegalArgumentException("give either --similarity, or both --image-embeddings and "
+                    + "--text-embeddings");
+        }
+        if (similarity != null) {
+            return alignColumns(SimilarityInputs.open(similarity, similarityDataset), list);
+        }
+        NpyArray img = NpyReader.read(imageEmbeddings);
+        NpyArray txt = NpyReader.read(textEmbeddings);
+        if (img.ndim() != 2 || txt.ndim() != 2 || img.shape()[1] != txt.shape()[1]) {
+            throw new FileFormatException(textEmbeddings, "embeddings must be [N,E] and [C,E] with the same E; found "
+                    + java.util.Arrays.toString(img.shape()) + " in " + imageEmbeddings + " and "
+                    + java.util.Arrays.toString(txt.shape()));
+        }
+        int e = (int) img.shape()[1];
+        int c = (int) txt.shape()[0];
+        float[] texts = txt.toFloatRowMajor();
+        if (c != list.entries()) {
+            throw new IllegalArgumentException(textEmbeddings + " has " + c + " rows but " + concepts + " has "
+                    + list.entries() + " non-empty lines; row c must be line c of the concept list");
+        }
+        if (list.size() != c) {
+            // Keep the rows of the concepts that survived de-duplication, in list order.
+            int[] cols = list.columns();
+            float[] kept = new float[cols.length * e];
+            for (int k = 0; k < cols.length; k++) {
+                System.arraycopy(texts, cols[k] * e, kept, k * e, e);
+            }
+            texts = kept;
+            c = cols.length;
+        }
+        return io.neurowatch.analyzers.clipdissect.EmbeddingConceptSimilarity.of(img.toFloatRowMajor(),
+                (int) img.shape()[0], texts, c, e, imageEmbeddings.getFileName() + " x " + textEmbeddings.getFileName());
+    }
+
     private DenseConceptSimilarity alignColumns(DenseConceptSimilarity p, ConceptList list) {
         if (p.concepts() == list.entries()) {
             return list.entries() == list.size() ? p : p.selectColumns(list.columns());

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "neurowatch", mixinStandardHelpOptions = true, version = "neurowatch 0.1.0",
         description = "Watches the inside of deployed deep networks: labels neurons with concepts (INVERT, "
                 + "CLIP-Dissect), finds anomalous neurons and raises artifact alerts.",
-        subcommands = {ExplainCommand.class, DissectCommand.class, DoraCommand.class, RenderCommand.class,
+        subcommands = {ExplainCommand.class, DissectCommand.class, DoraCommand.class, RenderCommand.class, ProbeCommand.class,
             DemoCommand.class,
             ReplayCommand.class, InferCommand.class, LabelsCommand.class, ServeCommand.class, BenchCommand.class,
             BrokerCommand.class,

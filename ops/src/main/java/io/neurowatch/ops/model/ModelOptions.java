@@ -60,6 +60,16 @@ public final class ModelOptions {
         }
     }
 
+    /** The {@code --input-scaling} value as given. */
+    public String inputScaling() {
+        return inputScaling;
+    }
+
+    /** The {@code --input-size} value as given, or null. */
+    public String inputSizeText() {
+        return inputSize;
+    }
+
     /** [H, W] of the model input: {@code --input-size}, else the model's known input shape. */
     public int[] inputSize(TappedModel m) {
         int[] hw = size();
