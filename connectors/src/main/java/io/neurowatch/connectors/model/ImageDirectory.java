@@ -101,6 +101,22 @@ public final class ImageDirectory implements ImageSource {
         return files;
     }
 
+    /** A decoded image as RGB CHW floats in [0, 1] (alpha ignored). */
+    public static float[] chw(BufferedImage img) {
+        int h = img.getHeight();
+        int w = img.getWidth();
+        float[] rgb = new float[3 * h * w];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int argb = img.getRGB(x, y);
+                rgb[y * w + x] = ((argb >> 16) & 0xff) / 255f;
+                rgb[h * w + y * w + x] = ((argb >> 8) & 0xff) / 255f;
+                rgb[2 * h * w + y * w + x] = (argb & 0xff) / 255f;
+            }
+        }
+        return rgb;
+    }
+
     @Override
     public ImageBatch read(int from, int to, ImageTransform transform) throws IOException {
         ImageSource.checkRange(from, to, files.size());
@@ -119,18 +135,7 @@ public final class ImageDirectory implements ImageSource {
             if (img == null) {
                 throw new FileFormatException(file, "no ImageIO reader can decode this file");
             }
-            int h = img.getHeight();
-            int w = img.getWidth();
-            float[] rgb = new float[3 * h * w];
-            for (int y = 0; y < h; y++) {
-                for (int x = 0; x < w; x++) {
-                    int argb = img.getRGB(x, y);
-                    rgb[y * w + x] = ((argb >> 16) & 0xff) / 255f;
-                    rgb[h * w + y * w + x] = ((argb >> 8) & 0xff) / 255f;
-                    rgb[2 * h * w + y * w + x] = (argb & 0xff) / 255f;
-                }
-            }
-            transform.apply(rgb, 3, h, w, out, i * transform.pixels());
+            transform.apply(chw(img), 3, img.getHeight(), img.getWidth(), out, i * transform.pixels());
             batchIds[i] = ids[from + i];
             names[i] = file.getFileName().toString();
         }

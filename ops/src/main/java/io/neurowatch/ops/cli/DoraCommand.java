@@ -221,8 +221,16 @@ public final class DoraCommand implements Callable<Integer> {
                     !minimisation, batchSize, render, jpegRoundtrip);
             Path root = cache != null ? cache : out.resolve("sams");
             ProgressBar bar = new ProgressBar(System.err, "s-AMS", "batches");
-            return io.neurowatch.analyzers.dora.DoraPipeline.run(f, sams, params, root, overwrite,
-                    (done, total, cached) -> bar.update(done, total));
+            int[] counts = new int[2];
+            var outcome = io.neurowatch.analyzers.dora.DoraPipeline.run(f, sams, params, root, overwrite,
+                    (done, total, cached) -> {
+                        bar.update(done, total);
+                        counts[0] = total;
+                        counts[1] = cached;
+                    });
+            System.out.printf("s-AMS: %d batches, %d generated, %d from the cache %s%n", counts[0],
+                    counts[0] - counts[1], counts[1], outcome.signals().directory());
+            return outcome;
         }
     }
 

@@ -30,9 +30,18 @@ public final class RenderCommand implements Callable<Integer> {
     @Option(names = "--layer", required = true, paramLabel = "NAME", description = "tapped output to render")
     String layer;
 
-    @Option(names = "--channels", required = true, split = ",", paramLabel = "LIST",
-            description = "channels (or logits) to render, one image each")
+    @Option(names = "--channels", split = ",", paramLabel = "LIST",
+            description = "channels (or logits) to render, one image each (required unless --caricature)")
     List<Integer> channels;
+
+    @Option(names = "--caricature", paramLabel = "IMAGE",
+            description = "instead of channels: a caricature of this image (PNG/JPEG) — what --layer encodes of it "
+                    + "(weight decay 1e-3, translate 0.1, as the reference)")
+    Path caricature;
+
+    @Option(names = "--power", defaultValue = "1.0", description = "caricature exaggeration: 1 reproduces, above 1 "
+            + "exaggerates (default: ${DEFAULT-VALUE})")
+    double power;
 
     @Option(names = "--objective", defaultValue = "channel", paramLabel = "channel|logit|unit",
             description = "channel = mean of the channel's map, logit = raw value of a [B,K] output, unit = the "
@@ -72,6 +81,12 @@ public final class RenderCommand implements Callable<Integer> {
             int index = m.indexOf(layer);
             int[] hw = size != null ? ModelOptions.parseSize("--size", size) : model.inputSize(m);
             LayerFunction f = model.layers(m);
+            if (caricature != null) {
+                return caricature(f, index, hw);
+            }
+            if (channels == null || channels.isEmpty()) {
+                throw new IllegalArgumentException("give --channels (or --caricature IMAGE)");
+            }
             TransformChain chain = switch (transforms) {
                 case "torch-dreams" -> TransformChain.torchDreams();
                 case "dora-default" -> TransformChain.doraGenerateSignals(hw[0], hw[1]);
@@ -102,6 +117,28 @@ public final class RenderCommand implements Callable<Integer> {
             }
             System.out.println("contact sheet: " + out.resolve(RenderJob.CONTACT_SHEET));
         }
+        return 0;
+    }
+
+    private int caricature(LayerFunction f, int index, int[] hw) throws java.io.IOException {
+        java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(caricature.toFile());
+        if (img == null) {
+            throw new IllegalArgumentException("--caricature " + caricature + ": not a readable image");
+        }
+        io.neurowatch.connectors.model.ImageTransform t = io.neurowatch.connectors.model.ImageTransform.to(3, hw[0],
+                hw[1]);
+        float[] chw = new float[t.pixels()];
+        t.apply(io.neurowatch.connectors.model.ImageDirectory.chw(img), 3, img.getHeight(), img.getWidth(), chw, 0);
+        RenderConfig config = RenderConfig.caricatureDefaults(seed, false).withSize(hw[1], hw[0]).withIters(iters);
+        ProgressBar bar = new ProgressBar(System.err, "caricature", "steps");
+        Rendered r = new Renderer(f).caricature(chw, new io.neurowatch.analyzers.featureviz.CaricatureConfig(
+                List.of(index), power, false), config, io.neurowatch.analyzers.featureviz.Start.noise(),
+                (step, total, loss) -> bar.update(step, total));
+        java.nio.file.Files.createDirectories(out);
+        Path png = out.resolve("caricature.png");
+        io.neurowatch.analyzers.featureviz.RenderImages.writePng(r, png);
+        System.out.printf("caricature of %s at %s (power %.2f): final loss %.5f  %s%n", caricature, layer, power,
+                r.finalLoss(), png);
         return 0;
     }
 
