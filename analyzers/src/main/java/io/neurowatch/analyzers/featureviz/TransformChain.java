@@ -28,6 +28,23 @@ public record TransformChain(String name, List<Transform> steps) implements Tran
         return x;
     }
 
+    /**
+     * A recipe by its command-line name: {@code torch-dreams}, {@code dora-default} (generate_signals),
+     * {@code dora-published} or {@code none}; DORA's chains crop to {@code height}×{@code width}.
+     *
+     * @throws IllegalArgumentException naming the accepted names
+     */
+    public static TransformChain named(String name, int height, int width) {
+        return switch (name) {
+            case "torch-dreams" -> torchDreams();
+            case "dora-default" -> doraGenerateSignals(height, width);
+            case "dora-published" -> doraPublished(height, width);
+            case "none" -> none();
+            default -> throw new IllegalArgumentException("transforms '" + name
+                    + "': expected torch-dreams, dora-default, dora-published or none");
+        };
+    }
+
     /** No transforms: the model sees the image as parametrised. */
     public static TransformChain none() {
         return new TransformChain("none", List.of());

@@ -198,22 +198,10 @@ public final class DoraCommand implements Callable<Integer> {
             int layerIndex = m.indexOf(layer);
             int[] hw = modelOptions.inputSize(m);
             io.neurowatch.analyzers.featureviz.LayerFunction f = modelOptions.layers(m);
-            List<Integer> channels = neurons;
-            if (channels == null) {
-                try (ai.djl.ndarray.NDManager probe = ai.djl.ndarray.NDManager.newBaseManager()) {
-                    ai.djl.ndarray.NDArray out = f.forward(probe.zeros(new ai.djl.ndarray.types.Shape(1, 3, hw[0],
-                            hw[1]))).get(layerIndex);
-                    channels = java.util.stream.IntStream.range(0, (int) out.getShape().get(1)).boxed().toList();
-                }
-            }
-            io.neurowatch.analyzers.featureviz.TransformChain chain = switch (transforms) {
-                case "dora-default" -> io.neurowatch.analyzers.featureviz.TransformChain.doraGenerateSignals(hw[0], hw[1]);
-                case "dora-published" -> io.neurowatch.analyzers.featureviz.TransformChain.doraPublished(hw[0], hw[1]);
-                case "torch-dreams" -> io.neurowatch.analyzers.featureviz.TransformChain.torchDreams();
-                case "none" -> io.neurowatch.analyzers.featureviz.TransformChain.none();
-                default -> throw new IllegalArgumentException("--transforms " + transforms
-                        + ": expected dora-default, dora-published, torch-dreams or none");
-            };
+            List<Integer> channels = neurons != null ? neurons
+                    : io.neurowatch.ops.model.ModelOptions.allChannels(f, layerIndex, hw[0], hw[1]);
+            io.neurowatch.analyzers.featureviz.TransformChain chain =
+                    io.neurowatch.analyzers.featureviz.TransformChain.named(transforms, hw[0], hw[1]);
             io.neurowatch.analyzers.featureviz.RenderConfig render = io.neurowatch.analyzers.featureviz.RenderConfig
                     .defaults(seed).withSize(hw[1], hw[0]).withIters(iters).withLr(lr).withTransforms(chain);
             io.neurowatch.analyzers.dora.SamsConfig sams = new io.neurowatch.analyzers.dora.SamsConfig(

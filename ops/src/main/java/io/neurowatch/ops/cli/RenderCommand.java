@@ -87,13 +87,7 @@ public final class RenderCommand implements Callable<Integer> {
             if (channels == null || channels.isEmpty()) {
                 throw new IllegalArgumentException("give --channels (or --caricature IMAGE)");
             }
-            TransformChain chain = switch (transforms) {
-                case "torch-dreams" -> TransformChain.torchDreams();
-                case "dora-default" -> TransformChain.doraGenerateSignals(hw[0], hw[1]);
-                case "none" -> TransformChain.none();
-                default -> throw new IllegalArgumentException("--transforms " + transforms
-                        + ": expected torch-dreams, dora-default or none");
-            };
+            TransformChain chain = TransformChain.named(transforms, hw[0], hw[1]);
             List<Objective> objectives = new ArrayList<>();
             for (int c : channels) {
                 Objective o = switch (objective) {
@@ -144,13 +138,11 @@ public final class RenderCommand implements Callable<Integer> {
 
     /** The centre row (dim 2) or column (dim 3) of the layer's map at this input size. */
     private static int unitRow(LayerFunction f, int index, int[] hw, int dim) {
-        try (ai.djl.ndarray.NDManager probe = ai.djl.ndarray.NDManager.newBaseManager()) {
-            ai.djl.ndarray.NDArray o = f.forward(probe.zeros(new ai.djl.ndarray.types.Shape(1, 3, hw[0], hw[1])))
-                    .get(index);
-            if (o.getShape().dimension() != 4) {
-                throw new IllegalArgumentException("--objective unit needs a [B,C,H,W] layer; " + o.getShape());
-            }
-            return (int) o.getShape().get(dim) / 2;
+        long[] shape = ModelOptions.outputShape(f, index, hw[0], hw[1]);
+        if (shape.length != 4) {
+            throw new IllegalArgumentException("--objective unit needs a [B,C,H,W] layer; this one is "
+                    + java.util.Arrays.toString(shape));
         }
+        return (int) shape[dim] / 2;
     }
 }

@@ -160,14 +160,11 @@ public final class ArtifactLab {
         var colour = ModelOptions.layers(model, false);
         io.neurowatch.analyzers.featureviz.LayerFunction f = !grey ? colour
                 : x -> colour.forward(x.mean(new int[] {1}, true).repeat(1, 3));
-        int channels;
-        try (NDManager m = NDManager.newBaseManager()) {
-            channels = (int) f.forward(m.zeros(new Shape(1, 3, h, w))).get(model.indexOf(p.layer())).getShape().get(1);
-        }
         RenderConfig render = RenderConfig.defaults(p.seed()).withSize(w, h).withIters(p.samsIters()).withLr(p.samsLr())
                 .withTransforms(TransformChain.doraGenerateSignals(h, w));
         SamsConfig sams = new SamsConfig("artifact-lab " + p + (grey ? " grey" : ""),
-                model.indexOf(p.layer()), IntStream.range(0, channels).boxed().toList(), 1, true, 16, render, false);
+                model.indexOf(p.layer()), ModelOptions.allChannels(f, model.indexOf(p.layer()), h, w), 1, true, 16,
+                render, false);
         return DoraPipeline.run(f, sams, DoraParams.defaults(), cache, false, (d, t, c) -> { });
     }
 }

@@ -123,6 +123,19 @@ public final class ModelOptions {
         return imagenetInput ? m::forward : x -> m.forward(unnormalise(x));
     }
 
+    /** The shape of output {@code index} for one zero image of {@code height}×{@code width} (batch dim included). */
+    public static long[] outputShape(LayerFunction f, int index, int height, int width) {
+        try (ai.djl.ndarray.NDManager probe = ai.djl.ndarray.NDManager.newBaseManager()) {
+            return f.forward(probe.zeros(new ai.djl.ndarray.types.Shape(1, 3, height, width))).get(index).getShape()
+                    .getShape();
+        }
+    }
+
+    /** The channels (dim 1) of output {@code index}: every neuron DORA analyses by default. */
+    public static java.util.List<Integer> allChannels(LayerFunction f, int index, int height, int width) {
+        return java.util.stream.IntStream.range(0, (int) outputShape(f, index, height, width)[1]).boxed().toList();
+    }
+
     static NDArray unnormalise(NDArray x) {
         float[] mean = new float[3];
         float[] std = new float[3];

@@ -1,7 +1,5 @@
 package io.neurowatch.ops.stream;
 
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import io.neurowatch.analyzers.dora.DoraParams;
 import io.neurowatch.analyzers.dora.DoraPipeline;
 import io.neurowatch.analyzers.dora.SamsConfig;
@@ -20,7 +18,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,16 +71,12 @@ final class RegisteredModelDora implements AutoCloseable {
                 throw new IllegalArgumentException(settings.path() + ": input shape unknown");
             }
             LayerFunction f = ModelOptions.layers(m, settings.imagenetInput());
-            int channels;
-            try (NDManager probe = NDManager.newBaseManager()) {
-                channels = (int) f.forward(probe.zeros(new Shape(1, shape[0], shape[1], shape[2]))).get(layer)
-                        .getShape().get(1);
-            }
+            List<Integer> channels = ModelOptions.allChannels(f, layer, shape[1], shape[2]);
             RenderConfig render = RenderConfig.defaults(settings.seed()).withSize(shape[2], shape[1])
                     .withIters(settings.iters()).withLr(settings.lr())
                     .withTransforms(TransformChain.doraGenerateSignals(shape[1], shape[2]));
             SamsConfig sams = new SamsConfig(ModelIdentity.of(settings.path()), layer,
-                    IntStream.range(0, channels).boxed().toList(), settings.samples(), true,
+                    channels, settings.samples(), true,
                     SamsConfig.DEFAULT_BATCH_SIZE, render, false);
             DoraPipeline.Outcome o = DoraPipeline.run(f, sams,
                     DoraParams.defaults().withNNeighbors(settings.nNeighbors()), cache, false,
@@ -105,7 +98,7 @@ final class RegisteredModelDora implements AutoCloseable {
                 nof[i] = all[o.signals().config().neurons().indexOf(neurons.get(i))];
             }
             LOG.info("DORA {}@{} layer {}: {} neurons, flagged {} in {} s", settings.modelId(), version,
-                    settings.layer(), channels, neurons, String.format("%.1f", (System.nanoTime() - t0) / 1e9));
+                    settings.layer(), channels.size(), neurons, String.format("%.1f", (System.nanoTime() - t0) / 1e9));
             reporter.report(version, neurons, nof, o);
         } catch (Exception e) {
             // The stream goes on without detectors for this version; a restart retries.

@@ -20,7 +20,6 @@ import io.neurowatch.core.state.StatisticsStore;
 import io.neurowatch.core.state.StatisticsStoreConfig;
 import io.neurowatch.core.state.StatisticsUpdate;
 import io.neurowatch.core.wire.ActivationBatch;
-import io.neurowatch.ops.clipdissect.DissectLayer;
 import io.neurowatch.ops.clipdissect.DissectResultsJson;
 import io.neurowatch.ops.dora.DoraLayer;
 import io.neurowatch.ops.dora.DoraResultsJson;
