@@ -10,7 +10,6 @@ import io.neurowatch.connectors.model.ImageBatch;
 import io.neurowatch.connectors.model.ImageDirectory;
 import io.neurowatch.connectors.model.ImageTransform;
 import io.neurowatch.connectors.model.Pooling;
-import io.neurowatch.connectors.model.SmallCnn;
 import io.neurowatch.connectors.model.TappedModel;
 import io.neurowatch.ops.model.ModelIdentity;
 import io.neurowatch.ops.model.ModelOptions;
@@ -106,7 +105,7 @@ public final class ProbeCommand implements Callable<Integer> {
         int d = 0;
         int e = 0;
         StringBuilder samples = new StringBuilder("sample_id\tfile\n");
-        try (TappedModel model = target.open(); TappedModel enc = openEncoder()) {
+        try (TappedModel model = target.open(); TappedModel enc = ModelOptions.load(encoder, "auto", null)) {
             ImageTransform tt = targetTransform(model);
             ImageTransform et = scaled(ImageTransform.to(3, ehw[0], ehw[1]), encoderNormalisation,
                     "--encoder-normalisation");
@@ -155,17 +154,6 @@ public final class ProbeCommand implements Callable<Integer> {
         System.out.printf("probe: %d images -> %s (activations [%d,%d], image embeddings [%d,%d])%n", n, out, n, d, n,
                 e);
         return 0;
-    }
-
-    private TappedModel openEncoder() throws IOException {
-        if (SmallCnn.isSmallCnnFile(encoder)) {
-            return SmallCnn.load(encoder);
-        }
-        try {
-            return TappedModel.loadTorchScript(encoder, null, null);
-        } catch (ai.djl.MalformedModelException ex) {
-            throw new IOException(encoder + ": not a loadable TorchScript model: " + ex.getMessage(), ex);
-        }
     }
 
     private ImageTransform targetTransform(TappedModel model) {

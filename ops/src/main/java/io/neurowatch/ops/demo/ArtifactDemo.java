@@ -1,14 +1,10 @@
 package io.neurowatch.ops.demo;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.neurowatch.analyzers.synthetic.ImageSet;
 import io.neurowatch.analyzers.synthetic.ProceduralImages;
 import io.neurowatch.connectors.model.ActivationPublisher;
-import io.neurowatch.connectors.model.Pooling;
 import io.neurowatch.connectors.model.SmallCnn;
 import io.neurowatch.connectors.model.TappedModel;
 import io.neurowatch.ops.config.Settings;
@@ -17,10 +13,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Random;
 import java.util.Set;
 import java.util.function.Consumer;
 import reactor.core.Disposable;
@@ -35,7 +29,6 @@ public final class ArtifactDemo {
     public static final String MODEL = "lab-cnn";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long SEED = 1;
-    private static final int SIDE = 32;
 
     private final ProceduralImages images = new ProceduralImages(ProceduralImages.Params.defaults());
     private final ArtifactLab.Params params = ArtifactLab.Params.defaults(SEED);
@@ -99,7 +92,7 @@ public final class ArtifactDemo {
             say.accept("inference service (lab-cnn): 1,200 clean images; the analyzer registers the model and "
                     + "runs DORA in the background");
             long before = demo.analyzer().sampleCount();
-            publish(publisher, served, warmup.samples(), 1_000_000L);
+            ArtifactLab.publish(publisher, served, warmup.samples(), 1_000_000L, params.layer());
             long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
             while (demo.analyzer().detectorStates().stream().noneMatch(d -> d.detector().model().equals(MODEL)
                     && d.frozen())) {
@@ -111,20 +104,12 @@ public final class ArtifactDemo {
             }
             say.accept("DORA flagged channel(s) " + infected + " of " + params.layer()
                     + "; they are now artifact detectors");
-            ImageSet live = images.generate(SEED + 400, 1500, 0);
-            Random rnd = new Random(5);
-            List<ProceduralImages.Sample> stream = new ArrayList<>();
-            for (int i = 0; i < live.size(); i++) {
-                boolean stamp = rnd.nextDouble() < 0.1;
-                stream.add(stamp ? images.stamp(live.get(i), rnd) : live.get(i));
-                if (stamp) {
-                    stamped.add(2_000_000L + i);
-                }
-            }
+            ArtifactLab.HeldOutStream live = ArtifactLab.heldOutStream(images, SEED + 400, 1500, 0.1, 2_000_000L);
+            stamped.addAll(live.stampedIds());
             say.accept("inference service (lab-cnn): 1,500 held-out images, " + stamped.size()
                     + " with the watermark");
-            publish(publisher, served, stream, 2_000_000L);
-            demo.awaitSamples(before + warmup.size() + live.size(), Duration.ofSeconds(60));
+            ArtifactLab.publish(publisher, served, live.samples(), 2_000_000L, params.layer());
+            demo.awaitSamples(before + warmup.size() + live.samples().size(), Duration.ofSeconds(60));
             // Alerts leave as batches are decoded; give the last ones a moment to reach the event stream.
             Thread.sleep(500);
         } finally {
@@ -137,24 +122,5 @@ public final class ArtifactDemo {
         say.accept(String.format("artifact alerts on the held-out stream: %d (%d stamped images), precision %.3f, "
                 + "recall %.3f", liveAlerts, stamped.size(), precision, recall));
         return precision >= 0.9 && recall >= 0.8;
-    }
-
-    private static void publish(ActivationPublisher publisher, TappedModel model, List<ProceduralImages.Sample> imgs,
-                                long firstId) {
-        int per = 3 * SIDE * SIDE;
-        for (int from = 0; from < imgs.size(); from += 50) {
-            int b = Math.min(50, imgs.size() - from);
-            float[] px = new float[b * per];
-            long[] ids = new long[b];
-            for (int i = 0; i < b; i++) {
-                System.arraycopy(imgs.get(from + i).pixels(), 0, px, i * per, per);
-                ids[i] = firstId + from + i;
-            }
-            try (NDManager m = NDManager.newBaseManager()) {
-                NDArray x = m.create(px, new Shape(b, 3, SIDE, SIDE));
-                publisher.publish(model, x, List.of(ArtifactLab.Params.defaults(SEED).layer()), Pooling.MEAN, ids,
-                        null).blockLast(Duration.ofSeconds(30));
-            }
-        }
     }
 }

@@ -12,6 +12,7 @@ import io.neurowatch.analyzers.featureviz.RenderConfig;
 import io.neurowatch.analyzers.featureviz.TransformChain;
 import io.neurowatch.analyzers.synthetic.ImageSet;
 import io.neurowatch.analyzers.synthetic.ProceduralImages;
+import io.neurowatch.connectors.model.ActivationPublisher;
 import io.neurowatch.connectors.model.CnnTrainer;
 import io.neurowatch.connectors.model.Pooling;
 import io.neurowatch.connectors.model.SmallCnn;
@@ -19,8 +20,12 @@ import io.neurowatch.connectors.model.TappedModel;
 import io.neurowatch.ops.model.ModelOptions;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Random;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.IntStream;
 
@@ -103,6 +108,54 @@ public final class ArtifactLab {
             }
         }
         return out;
+    }
+
+    /**
+     * A held-out stream for the alert experiment: fresh clean images, each stamped with probability {@code share}.
+     *
+     * @param samples the images in stream order
+     * @param stampedIds sample ids ({@code firstId + position}) of the stamped ones
+     */
+    public record HeldOutStream(List<ProceduralImages.Sample> samples, Set<Long> stampedIds) {
+    }
+
+    public static HeldOutStream heldOutStream(ProceduralImages images, long seed, int n, double share, long firstId) {
+        ImageSet live = images.generate(seed, n, 0);
+        Random rnd = new Random(seed ^ 0x5DEECE66DL);
+        List<ProceduralImages.Sample> out = new ArrayList<>(n);
+        Set<Long> stamped = new HashSet<>();
+        for (int i = 0; i < n; i++) {
+            boolean stamp = rnd.nextDouble() < share;
+            out.add(stamp ? images.stamp(live.get(i), rnd) : live.get(i));
+            if (stamp) {
+                stamped.add(firstId + i);
+            }
+        }
+        return new HeldOutStream(out, stamped);
+    }
+
+    /**
+     * The inference-service side: runs {@code model} on the images, 50 per batch, and publishes the channel means of
+     * {@code layer}; sample ids are {@code firstId + position}. Waits for the broker's acknowledgements.
+     */
+    public static void publish(ActivationPublisher publisher, TappedModel model, List<ProceduralImages.Sample> images,
+                               long firstId, String layer) {
+        int side = model.inputShape()[1];
+        int per = 3 * side * side;
+        for (int from = 0; from < images.size(); from += 50) {
+            int b = Math.min(50, images.size() - from);
+            float[] px = new float[b * per];
+            long[] ids = new long[b];
+            for (int i = 0; i < b; i++) {
+                System.arraycopy(images.get(from + i).pixels(), 0, px, i * per, per);
+                ids[i] = firstId + from + i;
+            }
+            try (NDManager m = NDManager.newBaseManager()) {
+                NDArray x = m.create(px, new Shape(b, 3, side, side));
+                publisher.publish(model, x, List.of(layer), Pooling.MEAN, ids, null)
+                        .blockLast(java.time.Duration.ofSeconds(30));
+            }
+        }
     }
 
     /**

@@ -44,19 +44,31 @@ public final class ModelOptions {
         if (model == null) {
             throw new IllegalArgumentException("--model is required");
         }
+        int[] hw = size();
+        return load(model, arch, hw == null ? null : new int[] {3, hw[0], hw[1]});
+    }
+
+    /**
+     * Loads a model file: parameters saved by the small-cnn trainer, or TorchScript with its {@code .taps.json}.
+     *
+     * @param arch {@code auto} (small-cnn files are recognised by their header), {@code torchscript} or
+     *             {@code small-cnn}
+     * @param inputShape one sample's shape for TorchScript models, or null if unknown
+     * @throws IllegalArgumentException for another {@code arch}
+     * @throws IOException naming the file if it cannot be loaded
+     */
+    public static TappedModel load(Path file, String arch, int[] inputShape) throws IOException {
         String a = arch.toLowerCase(Locale.ROOT);
-        boolean small = a.equals(SmallCnn.ARCH) || (a.equals("auto") && SmallCnn.isSmallCnnFile(model));
-        if (small) {
-            return SmallCnn.load(model);
+        if (a.equals(SmallCnn.ARCH) || (a.equals("auto") && SmallCnn.isSmallCnnFile(file))) {
+            return SmallCnn.load(file);
         }
         if (!a.equals("auto") && !a.equals("torchscript")) {
             throw new IllegalArgumentException("--arch " + arch + ": expected auto, torchscript or small-cnn");
         }
-        int[] hw = size();
         try {
-            return TappedModel.loadTorchScript(model, null, hw == null ? null : new int[] {3, hw[0], hw[1]});
+            return TappedModel.loadTorchScript(file, null, inputShape);
         } catch (MalformedModelException e) {
-            throw new IOException(model + ": not a loadable TorchScript model: " + e.getMessage(), e);
+            throw new IOException(file + ": not a loadable TorchScript model: " + e.getMessage(), e);
         }
     }
 

@@ -6,7 +6,6 @@ import io.neurowatch.analyzers.dora.SamsConfig;
 import io.neurowatch.analyzers.featureviz.LayerFunction;
 import io.neurowatch.analyzers.featureviz.RenderConfig;
 import io.neurowatch.analyzers.featureviz.TransformChain;
-import io.neurowatch.connectors.model.SmallCnn;
 import io.neurowatch.connectors.model.TappedModel;
 import io.neurowatch.ops.model.ModelIdentity;
 import io.neurowatch.ops.model.ModelOptions;
@@ -63,8 +62,7 @@ final class RegisteredModelDora implements AutoCloseable {
 
     private void run(String version) {
         long t0 = System.nanoTime();
-        try (TappedModel m = SmallCnn.isSmallCnnFile(settings.path()) ? SmallCnn.load(settings.path())
-                : TappedModel.loadTorchScript(settings.path(), null, null)) {
+        try (TappedModel m = ModelOptions.load(settings.path(), "auto", null)) {
             int layer = m.indexOf(settings.layer());
             int[] shape = m.inputShape();
             if (shape == null) {

@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.neurowatch.analyzers.artifacts.ThresholdMode;
@@ -20,7 +17,6 @@ import io.neurowatch.analyzers.synthetic.ImageSet;
 import io.neurowatch.analyzers.synthetic.ProceduralImages;
 import io.neurowatch.connectors.kafka.KafkaRecordSink;
 import io.neurowatch.connectors.model.ActivationPublisher;
-import io.neurowatch.connectors.model.Pooling;
 import io.neurowatch.connectors.model.SmallCnn;
 import io.neurowatch.connectors.model.TappedModel;
 import io.neurowatch.core.InMemoryActivations;
@@ -39,7 +35,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 import io.neurowatch.ops.testing.Waits;
 import org.junit.jupiter.api.Test;
@@ -121,30 +116,21 @@ class PlantedArtifactExperimentTest {
                 .withModel(new ModelSettings(modelFile, "lab", p.layer(), false, 1, p.samsIters(), p.samsLr(),
                         SEED, 20, 0));
         ImageSet warmup = gen.generate(SEED + 300, 1200, 0);
-        ImageSet live = gen.generate(SEED + 400, 1500, 0);
-        Random rnd = new Random(5);
-        List<ProceduralImages.Sample> liveSamples = new ArrayList<>();
-        Set<Long> stampedIds = new HashSet<>();
-        for (int i = 0; i < live.size(); i++) {
-            boolean stamp = rnd.nextDouble() < 0.1;
-            liveSamples.add(stamp ? gen.stamp(live.get(i), rnd) : live.get(i));
-            if (stamp) {
-                stampedIds.add(100_000L + i);
-            }
-        }
+        ArtifactLab.HeldOutStream live = ArtifactLab.heldOutStream(gen, SEED + 400, 1500, 0.1, 100_000L);
+        Set<Long> stampedIds = live.stampedIds();
         Map<String, Object> client = Map.of("bootstrap.servers", broker.bootstrapServers());
         try (Analyzer analyzer = new Analyzer(cfg, new SimpleMeterRegistry(), x -> { });
              KafkaRecordSink sink = new KafkaRecordSink(new HashMap<>(client));
              TappedModel served = SmallCnn.load(modelFile)) {
             analyzer.start();
             ActivationPublisher publisher = new ActivationPublisher(sink, "lab.act", "lab", "1");
-            publish(publisher, served, warmup.samples(), 10_000L, p.layer());
+            ArtifactLab.publish(publisher, served, warmup.samples(), 10_000L, p.layer());
             Waits.await(() -> !analyzer.detectorStates().isEmpty() && analyzer.detectorStates().get(0).frozen(),
                     Duration.ofSeconds(180), "DORA on registration and a frozen reference threshold");
             assertEquals(top, analyzer.detectorStates().get(0).detector().neuron(),
                     "the analyzer's DORA flags the channel the offline run ranked first");
-            publish(publisher, served, liveSamples, 100_000L, p.layer());
-            Waits.await(() -> analyzer.sampleCount() >= warmup.size() + live.size(), Duration.ofSeconds(60), "all samples");
+            ArtifactLab.publish(publisher, served, live.samples(), 100_000L, p.layer());
+            Waits.await(() -> analyzer.sampleCount() >= warmup.size() + live.samples().size(), Duration.ofSeconds(60), "all samples");
             assertNull(analyzer.failure());
         }
         Set<Long> alerted = new HashSet<>();
@@ -161,7 +147,7 @@ class PlantedArtifactExperimentTest {
         double precision = alerted.isEmpty() ? 0 : hits.size() / (double) alerted.size();
         double recall = hits.size() / (double) stampedIds.size();
         System.out.printf("stream: %d stamped of %d, %d alerted, precision %.3f, recall %.3f%n", stampedIds.size(),
-                live.size(), alerted.size(), precision, recall);
+                live.samples().size(), alerted.size(), precision, recall);
         assertTrue(infectedAlerts >= 1, "an infected_neuron alert was published");
         assertTrue(precision >= 0.9, "precision " + precision);
         assertTrue(recall >= 0.8, "recall " + recall);
@@ -173,25 +159,4 @@ class PlantedArtifactExperimentTest {
         all.addAll(stamped.samples());
         return new ImageSet(all, clean.concepts(), clean.side());
     }
-
-    /** The inference-service side: run the model on the images and publish the layer, 50 images per batch. */
-    private static void publish(ActivationPublisher publisher, TappedModel model, List<ProceduralImages.Sample> images,
-                                long firstId, String layer) {
-        int side = 32;
-        int per = 3 * side * side;
-        for (int from = 0; from < images.size(); from += 50) {
-            int b = Math.min(50, images.size() - from);
-            float[] px = new float[b * per];
-            long[] ids = new long[b];
-            for (int i = 0; i < b; i++) {
-                System.arraycopy(images.get(from + i).pixels(), 0, px, i * per, per);
-                ids[i] = firstId + from + i;
-            }
-            try (NDManager m = NDManager.newBaseManager()) {
-                NDArray x = m.create(px, new Shape(b, 3, side, side));
-                publisher.publish(model, x, List.of(layer), Pooling.MEAN, ids, null).blockLast(Duration.ofSeconds(30));
-            }
-        }
-    }
-
 }
