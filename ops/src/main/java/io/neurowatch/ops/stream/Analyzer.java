@@ -290,15 +290,19 @@ public final class Analyzer implements AutoCloseable {
             return;
         }
         lastThresholdRefreshMillis = t;
+        // Each merged sketch is read once per refresh: the bank asks for a neuron's count, then its quantile.
+        Map<ArtifactDetector, io.neurowatch.core.state.NeuronSketch> read = new HashMap<>();
+        java.util.function.Function<ArtifactDetector, io.neurowatch.core.state.NeuronSketch> sketch =
+                d -> read.computeIfAbsent(d, k -> stats.sketch(k.model(), k.layer(), k.neuron()));
         boolean froze = detectors.refresh(new NeuronDistribution() {
             @Override
             public long count(ArtifactDetector d) {
-                return knownNeuron(d) ? stats.count(d.model(), d.layer(), d.neuron()) : 0;
+                return knownNeuron(d) ? sketch.apply(d).count() : 0;
             }
 
             @Override
             public double quantile(ArtifactDetector d, double rank) {
-                return stats.quantiles(d.model(), d.layer(), d.neuron(), rank)[0];
+                return sketch.apply(d).quantiles(rank)[0];
             }
         });
         if (froze) {
