@@ -4,12 +4,13 @@ import io.neurowatch.core.state.SourceOffset;
 
 /**
  * The arguments of one {@link StreamArchive#append} call, checked: the rows of one consumed record for one layer.
- * Arrays are the caller's (not copied here; {@link SegmentBuffer} copies what it keeps).
+ * The arrays are the caller's; {@link SegmentBuffer} copies the ids, timestamps and labels it keeps and keeps the
+ * row arrays themselves (the caller hands them over).
  *
  * @param labelOffsets CSR row offsets (rows + 1, from 0, non-decreasing, ending at labelConcepts.length), or null
  *     when the record carries no labels: every row then has no concept
  */
-record AppendBatch(LayerKey key, long[] sampleIds, long[] timestamps, int rows, int cols, float[] rowMajor,
+record AppendBatch(LayerKey key, long[] sampleIds, long[] timestamps, int rows, int cols, float[][] rowArrays,
                    long[] labelOffsets, int[] labelConcepts, SourceOffset position) {
 
     /** @throws IllegalArgumentException naming the model/layer and the record for any inconsistent argument */
@@ -24,10 +25,15 @@ record AppendBatch(LayerKey key, long[] sampleIds, long[] timestamps, int rows, 
         if (rows > 0 && cols == 0) {
             throw new IllegalArgumentException(where + ": rows with 0 features cannot be stored");
         }
-        if (rowMajor == null || (long) rows * cols != rowMajor.length) {
-            throw new IllegalArgumentException(where + ": shape [" + rows + ", " + cols + "] needs "
-                    + (long) rows * cols + " values but " + (rowMajor == null ? "null" : rowMajor.length)
-                    + " were given");
+        if (rowArrays == null || rowArrays.length != rows) {
+            throw new IllegalArgumentException(where + ": shape [" + rows + ", " + cols + "] needs " + rows
+                    + " rows but " + (rowArrays == null ? "null" : rowArrays.length) + " were given");
+        }
+        for (int i = 0; i < rows; i++) {
+            if (rowArrays[i] == null || rowArrays[i].length != cols) {
+                throw new IllegalArgumentException(where + ": row " + i + " has "
+                        + (rowArrays[i] == null ? "no" : rowArrays[i].length) + " values, D = " + cols);
+            }
         }
         if (sampleIds == null || sampleIds.length != rows || timestamps == null || timestamps.length != rows) {
             throw new IllegalArgumentException(where + ": need " + rows + " sample ids and timestamps, got "

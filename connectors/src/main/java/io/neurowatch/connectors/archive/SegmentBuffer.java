@@ -11,7 +11,8 @@ import java.util.Map;
 
 /**
  * The rows of one layer appended since its last flush: the next segment's content, in memory only (not durable).
- * Inputs are validated by {@link AppendBatch} before they get here; this class copies them.
+ * Inputs are validated by {@link AppendBatch} before they get here; this class copies them, except the row arrays,
+ * which the caller handed over (see {@link StreamArchive#appendRows}).
  *
  * <p>Not thread-safe.
  */
@@ -52,7 +53,7 @@ final class SegmentBuffer {
         int base = rows.size();
         ensure(base + n, b.labelCount());
         for (int i = 0; i < n; i++) {
-            rows.add(Arrays.copyOfRange(b.rowMajor(), i * b.cols(), (i + 1) * b.cols()));
+            rows.add(b.rowArrays()[i]);
             sampleIds[base + i] = b.sampleIds()[i];
             timestamps[base + i] = b.timestamps()[i];
             for (long k = b.labelStart(i); k < b.labelEnd(i); k++) {
@@ -63,6 +64,29 @@ final class SegmentBuffer {
         SourceOffset pos = b.position();
         ranges.compute(pos.sourcePartition(), (p, r) -> r == null ? new long[] {pos.offset(), pos.offset()}
                 : new long[] {Math.min(r[0], pos.offset()), Math.max(r[1], pos.offset())});
+    }
+
+    /** Appends {@code later}'s rows after this buffer's (they were appended after them); {@code later} is unchanged. */
+    void addAll(SegmentBuffer later) {
+        if (later.isEmpty()) {
+            return;
+        }
+        if (rows.isEmpty()) {
+            firstBufferedAt = later.firstBufferedAt;
+        }
+        int base = rows.size();
+        int n = later.size();
+        ensure(base + n, later.nnz);
+        rows.addAll(later.rows);
+        System.arraycopy(later.sampleIds, 0, sampleIds, base, n);
+        System.arraycopy(later.timestamps, 0, timestamps, base, n);
+        for (int i = 0; i < n; i++) {
+            labelOffsets[base + i + 1] = nnz + later.labelOffsets[i + 1];
+        }
+        System.arraycopy(later.concepts, 0, concepts, nnz, later.nnz);
+        nnz += later.nnz;
+        later.ranges.forEach((p, r) -> ranges.merge(p, r.clone(),
+                (a, b) -> new long[] {Math.min(a[0], b[0]), Math.max(a[1], b[1])}));
     }
 
     private void ensure(int rowCount, int extraLabels) {

@@ -17,6 +17,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The stream archive: every consumed activation row, per (model, layer), in segment files of the INVERT HDF5 store
@@ -41,7 +44,9 @@ import java.util.TreeMap;
  * unlisted by a crash between its rename and the manifest rewrite is adopted when it continues the layer exactly,
  * otherwise deleted; temp files are removed; duplicate sample ids are reported.
  *
- * <p><b>Threads.</b> Not thread-safe: one writer thread calls every method. {@link ArchiveWindow}s it returns are
+ * <p><b>Threads.</b> Not thread-safe: one writer thread calls every method. Full segments are encoded and forced
+ * to disk on the archive's own segment writer thread (one write in flight per layer) and committed by the writer
+ * thread on a later call; {@link #flush()} and {@link #close()} wait for them. {@link ArchiveWindow}s it returns are
  * independent and may be read and closed on another thread. One {@code StreamArchive} per root: {@link #open} locks
  * {@code <root>/.lock}. All methods block on disk I/O. Errors name the model, layer and file; invalid arguments are
  * {@link IllegalArgumentException}s, use after {@link #close()} {@link IllegalStateException}.
@@ -57,6 +62,12 @@ public final class StreamArchive implements AutoCloseable {
     private final Map<LayerKey, LayerWriter> layers = new TreeMap<>(BY_NAME);
     private final OffsetFrontier frontier;
     private final SegmentPins pins = new SegmentPins();
+    /** Writes full segments while appends go on (see {@link LayerWriter}); one thread, so writes never compete. */
+    private final ExecutorService segmentWriter = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "archive-segment-writer");
+        t.setDaemon(true);
+        return t;
+    });
     private final ReconcileReport report;
     private long ignored;
     private boolean closed;
@@ -128,7 +139,7 @@ public final class StreamArchive implements AutoCloseable {
                     new ReconcileReport(adopted, deleted, quarantined, dups, warnings));
             for (Map.Entry<LayerKey, Reconciler.Result> e : found.entrySet()) {
                 a.layers.put(e.getKey(), new LayerWriter(e.getKey(), e.getKey().directory(root),
-                        e.getValue().manifest(), options));
+                        e.getValue().manifest(), options, a.segmentWriter));
             }
             return a;
         } catch (IOException | RuntimeException e) {
@@ -169,9 +180,34 @@ public final class StreamArchive implements AutoCloseable {
     public boolean append(String model, String layer, long[] sampleIds, long[] timestamps, int rows, int cols,
                           float[] rowMajor, long[] labelOffsets, int[] labelConcepts, SourceOffset position)
             throws IOException {
+        if (rowMajor == null || (long) rows * cols != rowMajor.length || rows < 0 || cols < 0) {
+            throw new IllegalArgumentException(new LayerKey(model, layer) + " record " + position + ": shape ["
+                    + rows + ", " + cols + "] needs " + (long) rows * cols + " values but "
+                    + (rowMajor == null ? "null" : rowMajor.length) + " were given");
+        }
+        float[][] rowArrays = new float[rows][];
+        for (int i = 0; i < rows; i++) {
+            rowArrays[i] = java.util.Arrays.copyOfRange(rowMajor, i * cols, (i + 1) * cols);
+        }
+        return appendRows(model, layer, sampleIds, timestamps, cols, rowArrays, labelOffsets, labelConcepts,
+                position);
+    }
+
+    /**
+     * {@link #append} without a copy of the activations: the archive keeps {@code rowArrays} themselves (one array
+     * of D values per row) until their segment is written, so the caller must never modify them afterwards. The
+     * other arrays are copied.
+     *
+     * @throws IllegalArgumentException as {@link #append}, and if a row array's length is not {@code cols}
+     * @throws IOException as {@link #append}
+     */
+    public boolean appendRows(String model, String layer, long[] sampleIds, long[] timestamps, int cols,
+                              float[][] rowArrays, long[] labelOffsets, int[] labelConcepts, SourceOffset position)
+            throws IOException {
         checkOpen();
         LayerKey key = new LayerKey(model, layer);
-        AppendBatch b = new AppendBatch(key, sampleIds, timestamps, rows, cols, rowMajor, labelOffsets,
+        AppendBatch b = new AppendBatch(key, sampleIds, timestamps, rowArrays == null ? 0 : rowArrays.length, cols,
+                rowArrays, labelOffsets,
                 labelConcepts, position);
         if (frontier.isArchived(position)) {
             ignored++;
@@ -181,7 +217,7 @@ public final class StreamArchive implements AutoCloseable {
         LayerWriter w = layers.get(key);
         boolean fresh = w == null;
         if (fresh) {
-            w = new LayerWriter(key, key.directory(root), LayerManifest.empty(key), options);
+            w = new LayerWriter(key, key.directory(root), LayerManifest.empty(key), options, segmentWriter);
         }
         if (w.alreadyTaken(position)) {
             ignored++;
@@ -215,10 +251,12 @@ public final class StreamArchive implements AutoCloseable {
     }
 
     /**
-     * Flushes the layers whose oldest buffered row was appended at least the maximum segment age before
-     * {@code now}, then stores the frontier. Call between records only (e.g. from the consumer loop's idle tick).
+     * Commits the segments whose background write has finished, flushes the layers whose oldest buffered row was
+     * appended at least the maximum segment age before {@code now}, then stores the frontier. Call between records
+     * only, and regularly (e.g. from the consumer loop's idle tick): without appends, this is what makes a
+     * finished background write durable in the manifest and the frontier.
      *
-     * @return the segments written
+     * @return the segments committed
      * @throws IOException as {@link #flush()}
      */
     public List<SegmentInfo> flushIfDue(Instant now) throws IOException {
@@ -231,13 +269,14 @@ public final class StreamArchive implements AutoCloseable {
         List<SegmentInfo> written = new ArrayList<>();
         IOException failure = null;
         for (LayerWriter w : layers.values()) {
-            if (onlyDue && !w.isDue(now)) {
-                continue;
-            }
             try {
-                SegmentInfo s = w.flush();
-                if (s != null) {
-                    written.add(s);
+                if (onlyDue) {
+                    w.settleIfDone(written);
+                } else {
+                    written.addAll(w.flush());
+                }
+                if (onlyDue && w.isDue(now)) {
+                    written.addAll(w.flush());
                 }
             } catch (IOException e) {
                 if (failure == null) {
@@ -254,11 +293,24 @@ public final class StreamArchive implements AutoCloseable {
         return written;
     }
 
+    /**
+     * For tests: waits for every background segment write and commits it (no record boundary, nothing else is
+     * flushed), then stores the frontier.
+     */
+    List<SegmentInfo> awaitSegmentWrites() throws IOException {
+        List<SegmentInfo> committed = new ArrayList<>();
+        for (LayerWriter w : layers.values()) {
+            w.settleWrite(committed);
+        }
+        storeFrontier();
+        return committed;
+    }
+
     private List<SegmentInfo> flushDue(long now) throws IOException {
         List<SegmentInfo> written = new ArrayList<>();
         for (LayerWriter w : layers.values()) {
             if (w.isDue(now)) {
-                written.add(w.flush());
+                written.addAll(w.flush());
             }
         }
         return written;
@@ -407,7 +459,27 @@ public final class StreamArchive implements AutoCloseable {
             flushLayers(false, 0);
         } finally {
             closed = true;
+            stopSegmentWriter();
             lock.close();
+        }
+    }
+
+    /** Lets a write in flight finish (its file is then reconciled like any crash leftover), then stops. */
+    private void stopSegmentWriter() {
+        segmentWriter.shutdown();
+        boolean interrupted = false;
+        while (true) {
+            try {
+                if (segmentWriter.awaitTermination(60, TimeUnit.SECONDS)) {
+                    break;
+                }
+                LOG.warn("{}: still waiting for a segment write to finish", root);
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -416,6 +488,7 @@ public final class StreamArchive implements AutoCloseable {
      */
     void crash() throws IOException {
         closed = true;
+        stopSegmentWriter();
         lock.close();
     }
 

@@ -156,6 +156,7 @@ class ArchiveRecoveryTest {
             }
             // A new segment number is past every file ever seen, so the rejected name is never reused either.
             record(MODEL, "l", 4, 0, 100, 4, 0, true).append(a);
+            a.awaitSegmentWrites();
             assertTrue(a.segments(MODEL, "l").get(a.segments(MODEL, "l").size() - 1).sequence() > 900);
         }
     }

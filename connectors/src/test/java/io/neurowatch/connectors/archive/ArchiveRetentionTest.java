@@ -101,6 +101,7 @@ class ArchiveRetentionTest {
             assertEquals(0, a.segments("m", "l").size());
             assertFalse(recs.get(19).append(a));
             assertTrue(record("m", "l", 3, 0, 20, 4, T0, true).append(a));
+            a.awaitSegmentWrites();
             assertEquals("seg-000010.h5", a.segments("m", "l").get(0).file().getFileName().toString(),
                     "segment numbers are not reused after retention emptied the layer");
         }

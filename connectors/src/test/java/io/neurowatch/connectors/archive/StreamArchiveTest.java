@@ -20,6 +20,8 @@ import static io.neurowatch.connectors.archive.TestRecords.Rec;
 import static io.neurowatch.connectors.archive.TestRecords.assertWindow;
 import static io.neurowatch.connectors.archive.TestRecords.record;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -364,10 +366,55 @@ class StreamArchiveTest {
     }
 
     @Test
+    void aFailedBackgroundWriteKeepsItsRowsAndNeverReusesItsNumber() throws IOException {
+        List<Rec> recs = records();
+        Path root = tmp.resolve("archive");
+        Path layerDir = new LayerKey(MODEL, LAYER).directory(root);
+        try (StreamArchive a = StreamArchive.open(root, options(7))) {
+            assertTrue(recs.get(0).append(a));
+            int k = 1;
+            while (a.segments(MODEL, LAYER).isEmpty()) {
+                assertTrue(recs.get(k++).append(a));
+                a.awaitSegmentWrites();
+            }
+            // The next segment's name is taken by a directory: its background write fails at the rename.
+            long blocked = a.segments(MODEL, LAYER).get(0).sequence() + 1;
+            Path blocker = layerDir.resolve(String.format("seg-%06d.h5", blocked));
+            Files.createDirectories(blocker.resolve("occupied"));
+            IOException failure = null;
+            while (failure == null && k < 40) {
+                Rec r = recs.get(k++);
+                try {
+                    assertTrue(r.append(a));
+                    a.awaitSegmentWrites();
+                } catch (IOException e) {
+                    failure = e;
+                }
+            }
+            assertNotNull(failure, "the blocked segment write never failed");
+            assertTrue(failure.getMessage().contains(blocker.getFileName().toString()), failure.getMessage());
+            Files.delete(blocker.resolve("occupied"));
+            Files.delete(blocker);
+            for (; k < recs.size(); k++) {
+                assertTrue(recs.get(k).append(a));
+            }
+            a.flush();
+            assertTrue(a.segments(MODEL, LAYER).stream().noneMatch(s -> s.sequence() == blocked),
+                    "sequence " + blocked + " reused");
+            try (ArchiveWindow w = a.window(MODEL, LAYER, WindowSpec.all(), TestRecords.CONCEPTS)) {
+                assertWindow(w, ids(recs), ts(recs), D);
+            }
+        }
+    }
+
+    @Test
     void flushIfDueIsARecordBoundary() throws IOException {
         try (StreamArchive a = StreamArchive.open(tmp, options(1))) {
             record(MODEL, LAYER, D, 0, 5, 1, 0, true).append(a);
-            // Auto-flushed, but the record may still have other layers to come: not yet past it.
+            // Written in the background: nothing durable until it is committed.
+            assertNull(a.archivedOffsets().get(new SourcePartition("acts", 0)));
+            assertEquals(1, a.awaitSegmentWrites().size());
+            // Committed, but the record may still have other layers to come: not yet past it.
             assertEquals(5L, a.archivedOffsets().get(new SourcePartition("acts", 0)));
             a.flushIfDue(Instant.ofEpochMilli(clock.millis()));
             assertEquals(6L, a.archivedOffsets().get(new SourcePartition("acts", 0)));

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.distribution.ValueAtPercentile;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.neurowatch.connectors.archive.WindowSpec;
 import io.neurowatch.connectors.kafka.KafkaRecordSink;
+import io.neurowatch.connectors.kafka.KafkaSourceStats;
 import io.neurowatch.connectors.kafka.KafkaTopics;
 import io.neurowatch.connectors.kafka.TopicSpec;
 import io.neurowatch.core.state.StatisticsStoreConfig;
@@ -63,6 +64,11 @@ public final class BenchStreamCommand implements Callable<Integer> {
             description = "samples/s of the paced stream used for latency (default: ${DEFAULT-VALUE})")
     int latencyRate;
 
+    @Option(names = "--warmup-samples", defaultValue = "50000",
+            description = "samples both sides read once, untimed, before the timed runs, so that the JIT has "
+                    + "compiled the hot paths (0 = none; default: ${DEFAULT-VALUE})")
+    int warmupSamples;
+
     @Option(names = "--work-dir", defaultValue = "work/bench-stream", description = "(default: ${DEFAULT-VALUE})")
     Path workDir;
 
@@ -76,51 +82,42 @@ public final class BenchStreamCommand implements Callable<Integer> {
             Map<String, Object> client = new HashMap<>(Map.of("bootstrap.servers", broker.bootstrapServers()));
             try (KafkaTopics topics = new KafkaTopics(client)) {
                 topics.createIfMissing(TopicSpec.of("bench.act", 3)).block(Duration.ofSeconds(30));
+                topics.createIfMissing(TopicSpec.of("bench.warmup", 3)).block(Duration.ofSeconds(30));
             }
+            int warmupRecords = (warmupSamples + batch - 1) / batch;
             long bytes;
             try (KafkaRecordSink sink = new KafkaRecordSink(client)) {
+                produce(sink, "bench.warmup", 0, warmupRecords, new Random(3));
                 long t0 = System.nanoTime();
                 bytes = produce(sink, "bench.act", 0, records, new Random(1));
                 double secs = (System.nanoTime() - t0) / 1e9;
-                System.out.printf("produced %d samples (%d records, %.1f MB) in %.2f s%n", (long) records * batch,
-                        records, bytes / 1e6, secs);
+                System.out.printf("produced %d samples (%d records, %.1f MB) in %.2f s, and %d warm-up samples%n",
+                        (long) records * batch, records, bytes / 1e6, secs, (long) warmupRecords * batch);
             }
-            double ceiling = bareConsumer(client, "bench.act", records);
-            System.out.printf("ceiling  (bare KafkaConsumer): %,.0f samples/s, %.1f MB/s%n", ceiling,
-                    ceiling * bytes / ((double) records * batch) / 1e6);
+            if (warmupRecords > 0) {
+                // Both sides once over a separate topic, untimed: the JIT compiles the analyzer's hot paths (and
+                // the consumer's), which would otherwise take a good part of a short timed phase.
+                long w0 = System.nanoTime();
+                bareConsumer(client, "bench.warmup", "bench-ceiling-warmup", warmupRecords);
+                runAnalyzer(config(broker, run.resolve("warmup-analyzer"), "bench.warmup"),
+                        (long) warmupRecords * batch, false);
+                System.out.printf("warm-up: both sides over %,d samples in %.1f s (untimed)%n",
+                        (long) warmupRecords * batch, (System.nanoTime() - w0) / 1e9);
+            }
+            long cpu0 = processCpuNanos();
+            double ceiling = bareConsumer(client, "bench.act", "bench-ceiling", records);
+            double ceilingCpu = (processCpuNanos() - cpu0) / 1e3 / ((double) records * batch);
+            System.out.printf("ceiling  (bare KafkaConsumer): %,.0f samples/s, %.1f MB/s, process CPU %.1f us/sample "
+                    + "(broker included)%n", ceiling, ceiling * bytes / ((double) records * batch) / 1e6, ceilingCpu);
 
-            AnalyzerConfig cfg = AnalyzerConfig.defaults(broker.bootstrapServers(), run.resolve("analyzer"))
-                    .withTopics(new Topics("bench.act", "bench.ann", "bench.labels", "bench.events", "bench.dlq",
-                            "bench.alerts"))
-                    .withClientProperties(Map.of("max.partition.fetch.bytes", FETCH_BYTES))
-                    .withStatistics(StatisticsStoreConfig.defaults(), concepts > 0)
-                    .withLabelling(0, null, WindowSpec.all(), AnalyzerConfig.defaults("x", run).invert());
+            AnalyzerConfig cfg = config(broker, run.resolve("analyzer"), "bench.act");
             long target = (long) records * batch;
-            try (Analyzer analyzer = new Analyzer(cfg, new SimpleMeterRegistry(), s -> { })) {
-                analyzer.start();
-                while (analyzer.sampleCount() == 0) {
-                    Thread.sleep(5);
-                }
-                // Timed from the first sample, like the ceiling: group join and partition assignment excluded.
-                long t0 = System.nanoTime();
-                long first = analyzer.sampleCount();
-                long nextReport = 100_000;
-                while (analyzer.sampleCount() < target) {
-                    if (analyzer.failure() != null) {
-                        throw new IllegalStateException("analyzer failed", analyzer.failure());
-                    }
-                    if (analyzer.sampleCount() >= nextReport) {
-                        System.out.printf("  analyzer at %,d samples: RSS %s%n", analyzer.sampleCount(),
-                                BenchInvertCommand.currentRss());
-                        nextReport += 100_000;
-                    }
-                    Thread.sleep(5);
-                }
-                double secs = (System.nanoTime() - t0) / 1e9;
-                double rate = (target - first) / secs;
-                System.out.printf("analyzer (archive + statistics): %,.0f samples/s, %.1f MB/s, ratio to ceiling "
-                        + "%.2f%n", rate, rate * bytes / (double) target / 1e6, rate / ceiling);
-            }
+            Throughput t = runAnalyzer(cfg, target, true);
+            System.out.printf("analyzer (archive + statistics): %,.0f samples/s, %.1f MB/s, ratio to ceiling "
+                    + "%.2f%n", t.rate(), t.rate() * bytes / (double) target / 1e6, t.rate() / ceiling);
+            System.out.printf("  process CPU %.1f us/sample (%.1fx the ceiling's); records per statistics write: "
+                    + "mean %.1f; source: %s%n", t.cpuMicrosPerSample(), t.cpuMicrosPerSample() / ceilingCpu,
+                    t.recordsPerWrite(), t.source());
 
             // Latency: a fresh analyzer (it resumes at the end of the topic) under a paced live stream, so the
             // figure is produce -> statistics time without the backlog of the throughput phase.
@@ -159,6 +156,50 @@ public final class BenchStreamCommand implements Callable<Integer> {
         return 0;
     }
 
+    private AnalyzerConfig config(EmbeddedKafkaBroker broker, Path dir, String topic) {
+        String t = topic + ".";
+        return AnalyzerConfig.defaults(broker.bootstrapServers(), dir)
+                .withTopics(new Topics(topic, t + "ann", t + "labels", t + "events", t + "dlq", t + "alerts"))
+                .withClientProperties(Map.of("max.partition.fetch.bytes", FETCH_BYTES))
+                .withStatistics(StatisticsStoreConfig.defaults(), concepts > 0)
+                .withLabelling(0, null, WindowSpec.all(), AnalyzerConfig.defaults("x", dir).invert());
+    }
+
+    /** One analyzer run to {@code target} samples, timed from its first sample, like the ceiling. */
+    private record Throughput(double rate, double cpuMicrosPerSample, double recordsPerWrite,
+            KafkaSourceStats source) {
+    }
+
+    private Throughput runAnalyzer(AnalyzerConfig cfg, long target, boolean reportRss) throws Exception {
+        SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+        try (Analyzer analyzer = new Analyzer(cfg, metrics, s -> { })) {
+            analyzer.start();
+            while (analyzer.sampleCount() == 0) {
+                Thread.sleep(5);
+            }
+            // Group join and partition assignment excluded.
+            long t0 = System.nanoTime();
+            long cpu0 = processCpuNanos();
+            long first = analyzer.sampleCount();
+            long nextReport = 100_000;
+            while (analyzer.sampleCount() < target) {
+                if (analyzer.failure() != null) {
+                    throw new IllegalStateException("analyzer failed", analyzer.failure());
+                }
+                if (reportRss && analyzer.sampleCount() >= nextReport) {
+                    System.out.printf("  analyzer at %,d samples: RSS %s%n", analyzer.sampleCount(),
+                            BenchInvertCommand.currentRss());
+                    nextReport += 100_000;
+                }
+                Thread.sleep(5);
+            }
+            double secs = (System.nanoTime() - t0) / 1e9;
+            double cpu = (processCpuNanos() - cpu0) / 1e3 / (target - first);
+            return new Throughput((target - first) / secs, cpu,
+                    metrics.get("neurowatch.statistics.write.records").summary().mean(), analyzer.sourceStats());
+        }
+    }
+
     /** Publishes {@code count} records of {@code batch} random samples; returns the bytes sent. */
     private long produce(KafkaRecordSink sink, String topic, int firstRecord, int count, Random rnd) {
         long bytes = 0;
@@ -195,12 +236,18 @@ public final class BenchStreamCommand implements Callable<Integer> {
         return bytes;
     }
 
+    /** CPU time of the whole process (all threads, broker and GC included), or 0 where the JVM cannot tell. */
+    private static long processCpuNanos() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os ? os.getProcessCpuTime() : 0;
+    }
+
     /** Samples/s of a bare consumer reading every record of the topic (what any consumer pays). */
-    private double bareConsumer(Map<String, Object> client, String topic, int records) {
+    private double bareConsumer(Map<String, Object> client, String topic, String group, int records) {
         Map<String, Object> props = new HashMap<>(client);
         props.put("key.deserializer", ByteArrayDeserializer.class.getName());
         props.put("value.deserializer", ByteArrayDeserializer.class.getName());
-        props.put("group.id", "bench-ceiling");
+        props.put("group.id", group);
         props.put("auto.offset.reset", "earliest");
         props.put("max.partition.fetch.bytes", FETCH_BYTES);
         long t0 = 0;

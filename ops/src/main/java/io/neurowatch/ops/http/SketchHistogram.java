@@ -4,9 +4,10 @@ import io.neurowatch.core.state.NeuronSketch;
 import io.neurowatch.ops.http.DashboardData.Histogram;
 
 /**
- * An equal-width activation histogram read from a neuron's KLL sketch: edges from the exact minimum to the exact
- * maximum, counts from the sketch's CDF. Each count is within {@code 2ε·n} of the truth (ε the sketch's rank error,
- * about 1.3% for k = 200); the counts add up to n exactly.
+ * An equal-width activation histogram read from a neuron's sketch: edges from the exact minimum to the exact
+ * maximum, counts from the sketch's CDF. Each edge's cumulative count is exact for a value within relative 2^-m of
+ * the edge (1.6% at the default precision), so a count is off by at most the values that close to its two edges;
+ * the counts add up to n exactly.
  */
 final class SketchHistogram {
     private SketchHistogram() {

@@ -17,6 +17,7 @@ import io.neurowatch.connectors.archive.StreamArchive;
 import io.neurowatch.connectors.kafka.KafkaRecordSink;
 import io.neurowatch.connectors.kafka.KafkaRecordSource;
 import io.neurowatch.connectors.kafka.KafkaSourceOptions;
+import io.neurowatch.connectors.kafka.KafkaSourceStats;
 import io.neurowatch.connectors.kafka.KafkaTopics;
 import io.neurowatch.connectors.kafka.PolledRecord;
 import io.neurowatch.connectors.kafka.TopicSnapshot;
@@ -92,6 +93,7 @@ public final class Analyzer implements AutoCloseable {
     private final Counter labelChanges;
     private final Timer labelRunTime;
     private final Timer ingestLatency;
+    private final io.micrometer.core.instrument.DistributionSummary statsWriteRecords;
     private final Counter artifactAlerts;
     private final Counter infectedAlerts;
     private final Timer alertLatency;
@@ -149,6 +151,9 @@ public final class Analyzer implements AutoCloseable {
         this.ingestLatency = Timer.builder("neurowatch.ingest.latency")
                 .description("record timestamp (producer clock) to statistics committed")
                 .publishPercentiles(0.5, 0.99).register(metrics);
+        this.statsWriteRecords = io.micrometer.core.instrument.DistributionSummary
+                .builder("neurowatch.statistics.write.records")
+                .description("records whose statistics one RocksDB write carries").register(metrics);
         this.artifactAlerts = metrics.counter("neurowatch.alerts", "type", "artifact");
         this.infectedAlerts = metrics.counter("neurowatch.alerts", "type", "infected_neuron");
         this.alertLatency = Timer.builder("neurowatch.alert.latency")
@@ -504,14 +509,15 @@ public final class Analyzer implements AutoCloseable {
                 bytes.increment(r.sizeInBytes());
                 SourceOffset pos = new SourceOffset(r.topic(), r.partition(), r.offset());
                 boolean needsStats = pos.offset() >= statsNext.getOrDefault(pos.sourcePartition(), 0L);
-                ActivationBatch batch = decodeAndArchive(r, pos);
+                Decoded decoded = decodeAndArchive(r, pos);
+                ActivationBatch batch = decoded == null ? null : decoded.batch();
                 if (batch != null && modelDora != null) {
                     modelDora.onBatch(batch.modelId(), batch.modelVersion());
                 }
                 if (batch != null && needsStats) {
                     // Only records whose statistics are new: a record replayed after a crash has been scored.
                     score(batch, r);
-                    updates.add(layerBatch(batch));
+                    updates.add(layerBatch(batch, decoded.rows()));
                     timed.add(r);
                 }
                 if (needsStats) {
@@ -521,6 +527,7 @@ public final class Analyzer implements AutoCloseable {
             }
             if (!consumed.isEmpty()) {
                 stats.apply(StatisticsUpdate.of(updates), consumed);
+                statsWriteRecords.record(consumed.size());
                 for (SourceOffset pos : consumed) {
                     statsNext.merge(pos.sourcePartition(), pos.offset() + 1, Math::max);
                 }
@@ -540,10 +547,17 @@ public final class Analyzer implements AutoCloseable {
     }
 
     /**
-     * Decodes one record and archives its rows unless the archive already holds them. Returns the batch, or null
-     * if the record was a dead letter (published before returning).
+     * A decoded record and its rows, one array per sample: the only copy of the activations besides the batch's
+     * own, shared read-only by the archive buffer and the statistics update.
      */
-    private ActivationBatch decodeAndArchive(PolledRecord r, SourceOffset pos) throws IOException {
+    private record Decoded(ActivationBatch batch, float[][] rows) {
+    }
+
+    /**
+     * Decodes one record and archives its rows unless the archive already holds them. Returns the batch with its
+     * rows, or null if the record was a dead letter (published before returning).
+     */
+    private Decoded decodeAndArchive(PolledRecord r, SourceOffset pos) throws IOException {
         ActivationBatch batch;
         try {
             if (r.isTombstone()) {
@@ -561,14 +575,18 @@ public final class Analyzer implements AutoCloseable {
             java.util.Arrays.fill(now, System.currentTimeMillis());
             batch = batch.withTimestamps(now);
         }
+        float[][] rows = new float[batch.batchSize()][];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = batch.row(i);
+        }
         try {
-            if (archive(batch, pos)) {
+            if (archive(batch, rows, pos)) {
                 samples.increment(batch.batchSize());
                 activity.record(batch, System.currentTimeMillis());
                 samplesSinceLabel += batch.batchSize();
                 noteConcepts(batch);
             }
-            return batch;
+            return new Decoded(batch, rows);
         } catch (IllegalArgumentException e) {
             // The archive is the authority on a layer's schema: a changed D lands here.
             deadLetter(r, "SCHEMA_CHANGE", e.getMessage());
@@ -577,8 +595,7 @@ public final class Analyzer implements AutoCloseable {
         }
     }
 
-    private boolean archive(ActivationBatch b, SourceOffset pos) throws IOException {
-        int rows = b.batchSize();
+    private boolean archive(ActivationBatch b, float[][] rows, SourceOffset pos) throws IOException {
         long[] offsets = null;
         int[] concepts = null;
         ConceptLabels labels = b.labels();
@@ -590,7 +607,7 @@ public final class Analyzer implements AutoCloseable {
             }
             concepts = labels.conceptIds();
         }
-        return archive.append(b.modelId(), b.layer(), b.sampleIds(), b.timestampsMillis(), rows, b.features(), b.activations(),
+        return archive.appendRows(b.modelId(), b.layer(), b.sampleIds(), b.timestampsMillis(), b.features(), rows,
                 offsets, concepts, pos);
     }
 
@@ -611,16 +628,12 @@ public final class Analyzer implements AutoCloseable {
                 .block(Duration.ofSeconds(60));
     }
 
-    private LayerBatch layerBatch(ActivationBatch b) {
+    private LayerBatch layerBatch(ActivationBatch b, float[][] acts) {
         int rows = b.batchSize();
-        float[][] acts = new float[rows][];
-        for (int i = 0; i < rows; i++) {
-            acts[i] = b.row(i);
-        }
         long[] ts = b.timestampsMillis();
         ConceptLabels labels = b.labels();
         if (labels == null || !config.trackConcepts() || labels.conceptIds().length == 0) {
-            return LayerBatch.of(b.modelId(), b.layer(), ts, acts, List.of(), null);
+            return LayerBatch.wrap(b.modelId(), b.layer(), ts, acts, List.of(), null);
         }
         TreeSet<Integer> present = new TreeSet<>();
         for (int c : labels.conceptIds()) {
@@ -638,7 +651,7 @@ public final class Analyzer implements AutoCloseable {
             }
         }
         List<String> names = ids.stream().map(this::conceptId).toList();
-        return LayerBatch.of(b.modelId(), b.layer(), ts, acts, names, lm.build());
+        return LayerBatch.wrap(b.modelId(), b.layer(), ts, acts, names, lm.build());
     }
 
     private String conceptId(int c) {
@@ -976,6 +989,13 @@ public final class Analyzer implements AutoCloseable {
     /** Samples archived so far in this run. */
     public long sampleCount() {
         return (long) samples.count();
+    }
+
+    /** The activations source's counters (polls, pauses, what it holds); all zero before {@link #start()}. */
+    public KafkaSourceStats sourceStats() {
+        KafkaRecordSource s = source;
+        return s == null ? new KafkaSourceStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+                : s.stats();
     }
 
     /** Graceful stop: stop consuming, flush the archive, commit, close everything. Blocking, idempotent. */

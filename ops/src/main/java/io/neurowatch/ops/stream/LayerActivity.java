@@ -75,7 +75,11 @@ public final class LayerActivity {
         }
     }
 
-    /** Per neuron a descending array of the best values so far; a new value costs one comparison unless it enters. */
+    /**
+     * Per neuron a descending array of the best values so far. A new value costs one comparison against
+     * {@code entry[j]} unless it enters: that array is contiguous, where {@code values[j][k - 1]} would cost a
+     * pointer chase per neuron and sample.
+     */
     private static final class Layer {
         final String model;
         final String layer;
@@ -83,6 +87,8 @@ public final class LayerActivity {
         final float[][] values;
         final long[][] ids;
         final int[] size;
+        /** The value a new one must exceed to enter neuron j's list: its k-th value, or -Inf while not full. */
+        final float[] entry;
         String version = "";
         long samples;
         long lastBatchMillis;
@@ -94,6 +100,8 @@ public final class LayerActivity {
             this.values = new float[features][topK];
             this.ids = new long[features][topK];
             this.size = new int[features];
+            this.entry = new float[features];
+            java.util.Arrays.fill(entry, Float.NEGATIVE_INFINITY);
         }
 
         void offer(ActivationBatch b) {
@@ -103,7 +111,7 @@ public final class LayerActivity {
                 for (int j = 0; j < features; j++) {
                     float v = b.activation(row, j);
                     int n = size[j];
-                    if (n == k && !(v > values[j][k - 1])) {
+                    if (!(v > entry[j])) {
                         continue;
                     }
                     // Ties keep the earlier sample: strictly greater values move ahead.
@@ -117,6 +125,9 @@ public final class LayerActivity {
                     ids[j][at] = id;
                     if (n < k) {
                         size[j] = n + 1;
+                    }
+                    if (size[j] == k) {
+                        entry[j] = values[j][k - 1];
                     }
                 }
             }

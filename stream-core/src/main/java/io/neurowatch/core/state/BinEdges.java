@@ -23,7 +23,7 @@ import java.util.Arrays;
  * bin by bin. Equal-mass bins make the chance that two values share an interval bin about {@code 1/q} while the
  * distribution stays like the first batch's; under drift the bound computed from the counts grows and says so
  * (recalibrate by {@link StatisticsStore#deleteLayer deleting the layer}). Quantiles of the first batch rather
- * than of the neuron's KLL sketch: at that moment the sketch holds exactly that batch, and the exact values are
+ * than of the neuron's sketch: at that moment the sketch holds exactly that batch, and the exact values are
  * at hand.
  *
  * <p>Immutable; thread-safe.

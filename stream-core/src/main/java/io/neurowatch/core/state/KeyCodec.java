@@ -27,7 +27,7 @@ import java.util.Arrays;
  *   offsets     topic:name partition:int32                 int64 big-endian next offset to read
  *   catalog     'N' model:name layer:name neuron:int32     {@link BinEdges} bytes (the neuron exists)
  *               'C' model:name layer:name concept:name     empty (the concept was seen for the layer)
- *   sketches    bucket model:name layer:name neuron:int32  KLL floats sketch, DataSketches compact format
+ *   sketches    bucket model:name layer:name neuron:int32  {@link NeuronSketch} bytes
  *   histograms  bucket model layer neuron:int32 concept    {@link ConceptHistogram} bytes
  *   counters    bucket model layer concept 'S' | 'P'       uint64 little-endian, summed by RocksDB's
  *                                                          built-in "uint64add" merge operator

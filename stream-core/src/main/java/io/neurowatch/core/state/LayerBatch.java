@@ -27,6 +27,11 @@ public final class LayerBatch {
 
     private LayerBatch(String model, String layer, long[] timestampsMillis, float[][] activations,
             List<String> concepts, LabelMatrix labels) {
+        this(model, layer, timestampsMillis, activations, concepts, labels, true);
+    }
+
+    private LayerBatch(String model, String layer, long[] timestampsMillis, float[][] activations,
+            List<String> concepts, LabelMatrix labels, boolean copyRows) {
         this.model = KeyCodec.requireName("model", model);
         this.layer = KeyCodec.requireName("layer", layer);
         Objects.requireNonNull(timestampsMillis, "timestampsMillis");
@@ -44,7 +49,7 @@ public final class LayerBatch {
                 throw new IllegalArgumentException(model + "/" + layer + ": row " + i + " has "
                         + activations[i].length + " neurons, row 0 has " + neurons);
             }
-            this.activations[i] = activations[i].clone();
+            this.activations[i] = copyRows ? activations[i].clone() : activations[i];
         }
         HashSet<String> seen = new HashSet<>();
         for (String c : concepts) {
@@ -87,6 +92,16 @@ public final class LayerBatch {
     public static LayerBatch of(String model, String layer, long[] timestampsMillis, float[][] activations,
             List<String> concepts, LabelMatrix labels) {
         return new LayerBatch(model, layer, timestampsMillis, activations, concepts, labels);
+    }
+
+    /**
+     * As {@link #of(String, String, long[], float[][], List, LabelMatrix)} but keeps the row arrays instead of
+     * copying them: for a caller that already made its own copy of each row and shares it read-only (the analyzer
+     * hands the same rows to the archive). The caller must never modify them afterwards.
+     */
+    public static LayerBatch wrap(String model, String layer, long[] timestampsMillis, float[][] activations,
+            List<String> concepts, LabelMatrix labels) {
+        return new LayerBatch(model, layer, timestampsMillis, activations, concepts, labels, false);
     }
 
     public String model() {

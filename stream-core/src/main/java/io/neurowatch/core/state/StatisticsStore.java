@@ -38,8 +38,8 @@ import org.rocksdb.WriteOptions;
  * <p><b>What is kept</b>, per time bucket ({@link StatisticsStoreConfig#bucketMillis()} of sample timestamps,
  * one hour by default):
  * <ul>
- *   <li>per (model, layer, neuron): a KLL quantile sketch of the activations ({@link NeuronSketch}; k = 200 gives
- *       a normalized rank error of about 1.33% per quantile query, 1.65% for a whole PMF/CDF, at 99% confidence)
+ *   <li>per (model, layer, neuron): a relative-error log-bucket sketch of the activations ({@link NeuronSketch};
+ *       every quantile within 0.78% of the exact value at the default precision, exact minimum and maximum)
  *       and so the sample count;</li>
  *   <li>per (model, layer, neuron, concept): activation histograms of positive and negative samples
  *       ({@link ConceptHistogram}) over bins fixed per neuron from its first batch ({@link BinEdges}), giving an
@@ -50,7 +50,7 @@ import org.rocksdb.WriteOptions;
  * not bucketed.
  *
  * <p><b>Retention.</b> Sketches cannot forget values, so a window is made of buckets: {@link #dropBucketsBefore}
- * range-deletes whole buckets, and what remains is merged on read (KLL merges keep the error bound). The retained
+ * range-deletes whole buckets, and what remains is merged on read (merging adds bucket counts, so the merge is the sketch of the union). The retained
  * window is therefore exact to bucket granularity. Samples that arrive after their bucket was dropped recreate it.
  * {@link #deleteLayer} forgets a layer entirely, its bin edges included (the next batch fixes new ones).
  *
@@ -85,7 +85,7 @@ import org.rocksdb.WriteOptions;
  */
 public final class StatisticsStore implements AutoCloseable {
     /** Version of the persisted layout, stored in {@code meta}; opening a store of another version fails. */
-    public static final int FORMAT_VERSION = 1;
+    public static final int FORMAT_VERSION = 2;
     /** Prefix of the message of the {@link IllegalStateException} thrown by calls after {@link #close()}. */
     public static final String CLOSED_MESSAGE = "Statistics store is closed: ";
     /** Start of the message of the {@link IllegalArgumentException} thrown for offsets applied before. */
@@ -265,13 +265,13 @@ public final class StatisticsStore implements AutoCloseable {
                     }
                 }
             }
-            return merged != null ? merged : NeuronSketch.create(config.sketchK());
+            return merged != null ? merged : NeuronSketch.create(config.sketchPrecisionBits());
         });
     }
 
     /**
-     * Approximate activation quantiles of a neuron over the retained buckets, each within the sketch's rank
-     * error (about 1.33% for k = 200) of its requested rank; see {@link NeuronSketch#quantiles}.
+     * Approximate activation quantiles of a neuron over the retained buckets, each within the sketch's relative
+     * error (about 0.78% at the default precision) of the exact quantile; see {@link NeuronSketch#quantiles}.
      *
      * @return one value per rank; all NaN if the neuron has no data
      * @throws IllegalArgumentException if a rank is outside [0, 1]

@@ -1,13 +1,13 @@
 package io.neurowatch.core.state;
 
-import org.apache.datasketches.kll.KllSketch;
-
 /**
  * Settings of a {@link StatisticsStore}, fixed when it is opened. Copy-on-write: each {@code withX} returns a new
  * config, so {@link #defaults()} is safe to share.
  *
- * @param sketchK KLL k of new sketches; 200 gives about 1.33% rank error per quantile query (see
- *     {@link NeuronSketch}). Changing it affects new sketches only; merged reads use the smallest k involved.
+ * @param sketchPrecisionBits m, the mantissa bits of a {@link NeuronSketch} bucket: quantiles within relative
+ *     error 2^-m / (2 + 2^-m), 0.78% for the default 6; each step up halves the error and doubles the buckets
+ *     (at most {@code 20 * 2^m} per sign and neuron). Changing it affects new time buckets only; merged reads use
+ *     the coarsest precision involved.
  * @param histogramQuantiles q: each neuron's bin edges are the first batch's quantiles at ranks i/q, giving at most
  *     {@code 2q + 3} bins (see {@link BinEdges}) and an AUROC error bound near {@code 1/(2q)} without drift.
  *     The writer caches one histogram per (neuron, concept) of the two newest buckets, {@code 16 * (2q + 3)}
@@ -25,7 +25,7 @@ import org.apache.datasketches.kll.KllSketch;
  *     whatever this value, so it changes speed, not statistics. 1 stages on the applying thread alone.
  *     Default: {@link Runtime#availableProcessors()}.
  */
-public record StatisticsStoreConfig(int sketchK, int histogramQuantiles, long bucketMillis, boolean syncWrites,
+public record StatisticsStoreConfig(int sketchPrecisionBits, int histogramQuantiles, long bucketMillis, boolean syncWrites,
         int stagingThreads) {
     public static final int DEFAULT_HISTOGRAM_QUANTILES = 64;
     public static final long DEFAULT_BUCKET_MILLIS = 3_600_000L;
@@ -34,9 +34,7 @@ public record StatisticsStoreConfig(int sketchK, int histogramQuantiles, long bu
 
     /** @throws IllegalArgumentException if a value is out of range */
     public StatisticsStoreConfig {
-        if (sketchK < 8 || sketchK > KllSketch.MAX_K) {
-            throw new IllegalArgumentException("sketchK must be in [8, " + KllSketch.MAX_K + "], found " + sketchK);
-        }
+        NeuronSketch.checkPrecision(sketchPrecisionBits);
         if (histogramQuantiles < 1 || histogramQuantiles > 10_000) {
             throw new IllegalArgumentException("histogramQuantiles must be in [1, 10000], found "
                     + histogramQuantiles);
@@ -51,13 +49,13 @@ public record StatisticsStoreConfig(int sketchK, int histogramQuantiles, long bu
     }
 
     /** With {@link #stagingThreads()} = {@link Runtime#availableProcessors()}. */
-    public StatisticsStoreConfig(int sketchK, int histogramQuantiles, long bucketMillis, boolean syncWrites) {
-        this(sketchK, histogramQuantiles, bucketMillis, syncWrites, defaultStagingThreads());
+    public StatisticsStoreConfig(int sketchPrecisionBits, int histogramQuantiles, long bucketMillis, boolean syncWrites) {
+        this(sketchPrecisionBits, histogramQuantiles, bucketMillis, syncWrites, defaultStagingThreads());
     }
 
-    /** k = 200, q = 64, one-hour buckets, synchronous writes, one staging thread per available processor. */
+    /** m = 6 (0.78% relative quantile error), q = 64, one-hour buckets, synchronous writes, one staging thread per available processor. */
     public static StatisticsStoreConfig defaults() {
-        return new StatisticsStoreConfig(NeuronSketch.DEFAULT_K, DEFAULT_HISTOGRAM_QUANTILES,
+        return new StatisticsStoreConfig(NeuronSketch.DEFAULT_PRECISION_BITS, DEFAULT_HISTOGRAM_QUANTILES,
                 DEFAULT_BUCKET_MILLIS, true);
     }
 
@@ -66,24 +64,24 @@ public record StatisticsStoreConfig(int sketchK, int histogramQuantiles, long bu
         return Math.min(Runtime.getRuntime().availableProcessors(), MAX_STAGING_THREADS);
     }
 
-    public StatisticsStoreConfig withSketchK(int k) {
-        return new StatisticsStoreConfig(k, histogramQuantiles, bucketMillis, syncWrites, stagingThreads);
+    public StatisticsStoreConfig withSketchPrecisionBits(int bits) {
+        return new StatisticsStoreConfig(bits, histogramQuantiles, bucketMillis, syncWrites, stagingThreads);
     }
 
     public StatisticsStoreConfig withHistogramQuantiles(int q) {
-        return new StatisticsStoreConfig(sketchK, q, bucketMillis, syncWrites, stagingThreads);
+        return new StatisticsStoreConfig(sketchPrecisionBits, q, bucketMillis, syncWrites, stagingThreads);
     }
 
     public StatisticsStoreConfig withBucketMillis(long millis) {
-        return new StatisticsStoreConfig(sketchK, histogramQuantiles, millis, syncWrites, stagingThreads);
+        return new StatisticsStoreConfig(sketchPrecisionBits, histogramQuantiles, millis, syncWrites, stagingThreads);
     }
 
     public StatisticsStoreConfig withSyncWrites(boolean sync) {
-        return new StatisticsStoreConfig(sketchK, histogramQuantiles, bucketMillis, sync, stagingThreads);
+        return new StatisticsStoreConfig(sketchPrecisionBits, histogramQuantiles, bucketMillis, sync, stagingThreads);
     }
 
     /** @throws IllegalArgumentException if {@code threads} is outside [1, {@link #MAX_STAGING_THREADS}] */
     public StatisticsStoreConfig withStagingThreads(int threads) {
-        return new StatisticsStoreConfig(sketchK, histogramQuantiles, bucketMillis, syncWrites, threads);
+        return new StatisticsStoreConfig(sketchPrecisionBits, histogramQuantiles, bucketMillis, syncWrites, threads);
     }
 }

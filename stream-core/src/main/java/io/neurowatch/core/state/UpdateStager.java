@@ -33,10 +33,8 @@ import org.rocksdb.WriteBatch;
  * thread, and receives the same values in the same order as on one thread. <b>Write</b>, on the calling thread:
  * the serialized values are put in resolve order.
  *
- * <p>So histograms, counters, edges and every sketch that has not compacted yet (at most k values) are
- * byte-identical for any thread count. A compacting KLL sketch draws its coin flips from one process-wide
- * {@code java.util.Random} of DataSketches, unseeded: its bytes differ between any two runs, one thread or
- * many, while count, minimum, maximum and the rank error bound stay the same.
+ * <p>So sketches, histograms, counters and edges are byte-identical for any thread count (the sketches are
+ * deterministic and their bytes canonical).
  *
  * <p>Reads go to the DB without a snapshot: the caller holds the writer lock, so the DB holds exactly the
  * previous applies. Not thread-safe: one {@code stage} at a time.
@@ -365,7 +363,7 @@ final class UpdateStager {
         if (s == null) {
             byte[] stored = db.get(cf.sketches(), KeyCodec.sketch(key.bucket(), key.model(), key.layer(),
                     key.neuron()));
-            s = stored == null ? NeuronSketch.create(config.sketchK())
+            s = stored == null ? NeuronSketch.create(config.sketchPrecisionBits())
                     : decode(stored, key, NeuronSketch::fromBytes, "sketch");
             cache.sketches.put(key, s);
         }
