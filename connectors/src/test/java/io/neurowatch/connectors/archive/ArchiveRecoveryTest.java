@@ -56,8 +56,12 @@ class ArchiveRecoveryTest {
     private static void writeUnlistedSegment(Path file, List<Rec> recs) throws IOException {
         SegmentBuffer buf = new SegmentBuffer();
         for (Rec r : recs) {
+            float[][] rows = new float[r.rows()][];
+            for (int i = 0; i < rows.length; i++) {
+                rows[i] = Arrays.copyOfRange(r.values(), i * r.cols(), (i + 1) * r.cols());
+            }
             buf.add(new AppendBatch(new LayerKey(r.model(), r.layer()), r.ids(), r.ts(), r.rows(), r.cols(),
-                    r.values(), r.labelOffsets(), r.labelConcepts(), r.pos()), 0);
+                    rows, r.labelOffsets(), r.labelConcepts(), r.pos()), 0);
         }
         SegmentFiles.write(file, buf.toData(), ArchiveOptions.defaults().writeOptions().withLayer(recs.get(0).layer())
                 .withModelId(MODEL));

@@ -36,6 +36,15 @@ public final class LayerActivity {
 
     /** Notes an archived batch; {@code nowMillis} is its arrival time. */
     public void record(ActivationBatch b, long nowMillis) {
+        float[][] rows = new float[b.batchSize()][];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = b.row(i);
+        }
+        record(b, rows, nowMillis);
+    }
+
+    /** As {@link #record(ActivationBatch, long)}, with the batch's rows already at hand (read, not kept). */
+    public void record(ActivationBatch b, float[][] rows, long nowMillis) {
         Layer layer = layers.compute(b.key(), (k, old) ->
                 old != null && old.features == b.features() ? old : new Layer(b.modelId(), b.layer(), b.features(),
                         topK));
@@ -44,7 +53,7 @@ public final class LayerActivity {
             layer.samples += b.batchSize();
             layer.lastBatchMillis = nowMillis;
             if (topK > 0) {
-                layer.offer(b);
+                layer.offer(b, rows);
             }
         }
     }
@@ -104,16 +113,17 @@ public final class LayerActivity {
             java.util.Arrays.fill(entry, Float.NEGATIVE_INFINITY);
         }
 
-        void offer(ActivationBatch b) {
+        void offer(ActivationBatch b, float[][] rows) {
             int k = values.length == 0 ? 0 : values[0].length;
-            for (int row = 0; row < b.batchSize(); row++) {
-                long id = b.sampleId(row);
+            for (int row = 0; row < rows.length; row++) {
+                float[] r = rows[row];
                 for (int j = 0; j < features; j++) {
-                    float v = b.activation(row, j);
-                    int n = size[j];
+                    float v = r[j];
                     if (!(v > entry[j])) {
                         continue;
                     }
+                    long id = b.sampleId(row);
+                    int n = size[j];
                     // Ties keep the earlier sample: strictly greater values move ahead.
                     int at = n == k ? k - 1 : n;
                     while (at > 0 && v > values[j][at - 1]) {

@@ -134,6 +134,13 @@ public final class NeuronSketch {
         }
     }
 
+    /** Adds {@code values[from]} to {@code values[to - 1]} in order, as {@link #update(float)} each. */
+    public void update(float[] values, int from, int to) {
+        for (int i = from; i < to; i++) {
+            update(values[i]);
+        }
+    }
+
     /**
      * Adds all of {@code other}'s values to this sketch; {@code other} is unchanged. If {@code other} is coarser,
      * this sketch first becomes as coarse.

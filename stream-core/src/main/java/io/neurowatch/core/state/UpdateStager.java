@@ -41,6 +41,8 @@ import org.rocksdb.WriteBatch;
  */
 final class UpdateStager {
     private static final byte[] EMPTY = new byte[0];
+    /** Neurons per tile of the transposition: 16 floats are one 64-byte cache line of a row. */
+    private static final int TILE = 16;
 
     private final RocksDB db;
     private final Families cf;
@@ -420,11 +422,16 @@ final class UpdateStager {
             if (bins.length < rows) {
                 bins = new int[rows];
             }
-            // Column-major copy of this range: the row-major rows would cost a cache miss per value below.
-            for (int r = 0; r < rows; r++) {
-                float[] row = lb.row(r);
-                for (int j = from; j < to; j++) {
-                    block[(j - from) * rows + r] = row[j];
+            // Column-major copy of this range: the row-major rows would cost a cache miss per value below. In
+            // tiles of TILE neurons, so that each row is read a cache line at a time and only TILE columns are
+            // being written at once.
+            for (int j0 = from; j0 < to; j0 += TILE) {
+                int j1 = Math.min(to, j0 + TILE);
+                for (int r = 0; r < rows; r++) {
+                    float[] row = lb.row(r);
+                    for (int j = j0; j < j1; j++) {
+                        block[(j - from) * rows + r] = row[j];
+                    }
                 }
             }
             long[][] labels = new long[lb.concepts().size()][];
@@ -433,10 +440,15 @@ final class UpdateStager {
             }
             for (int j = from; j < to; j++) {
                 int base = (j - from) * rows;
-                for (int g = 0; g < p.groups().rows.length; g++) {
-                    NeuronSketch sketch = p.sketches()[g][j];
-                    for (int r : p.groups().rows[g]) {
-                        sketch.update(block[base + r]);
+                if (p.groups().rows.length == 1) {
+                    // One time bucket (the usual case): every row, in order.
+                    p.sketches()[0][j].update(block, base, base + rows);
+                } else {
+                    for (int g = 0; g < p.groups().rows.length; g++) {
+                        NeuronSketch sketch = p.sketches()[g][j];
+                        for (int r : p.groups().rows[g]) {
+                            sketch.update(block[base + r]);
+                        }
                     }
                 }
                 BinEdges edges = p.edges()[j];
