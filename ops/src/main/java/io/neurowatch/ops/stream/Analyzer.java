@@ -125,6 +125,7 @@ public final class Analyzer implements AutoCloseable {
     private final LayerActivity activity = new LayerActivity(10);
     /** Written in one RocksDB write when a group comes up short or the budget is reached; writer thread only. */
     private final PendingStatistics pendingStats = new PendingStatistics();
+    private LayerSchemas schemas;
     private final reactor.core.publisher.Sinks.Many<String> events =
             reactor.core.publisher.Sinks.many().multicast().directBestEffort();
     private final AtomicBoolean labelling = new AtomicBoolean();
@@ -180,6 +181,7 @@ public final class Analyzer implements AutoCloseable {
         Files.createDirectories(config.workDir());
         stats = StatisticsStore.open(config.workDir().resolve("state"), config.statistics());
         archive = StreamArchive.open(config.workDir().resolve("archive"), config.archive());
+        schemas = LayerSchemas.open(config.workDir().resolve("schemas.json"));
         statsNext.putAll(stats.committedOffsets());
         startClip();
         createTopics();
@@ -593,12 +595,19 @@ public final class Analyzer implements AutoCloseable {
             java.util.Arrays.fill(now, System.currentTimeMillis());
             batch = batch.withTimestamps(now);
         }
+        String schemaChange = schemas.check(batch);
+        if (schemaChange != null) {
+            deadLetter(r, "SCHEMA_CHANGE", schemaChange);
+            markArchived(pos);
+            return null;
+        }
         float[][] rows = new float[batch.batchSize()][];
         for (int i = 0; i < rows.length; i++) {
             rows[i] = batch.row(i);
         }
         try {
             if (archive(batch, rows, pos)) {
+                schemas.remember(batch);
                 samples.increment(batch.batchSize());
                 activity.record(batch, rows, System.currentTimeMillis());
                 samplesSinceLabel += batch.batchSize();

@@ -90,7 +90,7 @@ class AnalyzerEndToEndTest {
             analyzer.start();
             try (KafkaRecordSink sink = new KafkaRecordSink(new HashMap<>(client))) {
                 Replayer.replay(data.activations(), data.labels(), new Replayer.Options("m", "1", "pool", "e2e.act",
-                        200, 0, 0, null), sink, x -> { });
+                        200, 0, 0, new int[] {2, 3}), sink, x -> { });
                 byte[] good = ActivationBatchCodec.encode(ActivationBatch.of("m", "1", "pool", new long[] {99_999},
                         d, new float[d]));
                 byte[] key = "m/pool".getBytes(StandardCharsets.UTF_8);
@@ -102,8 +102,11 @@ class AnalyzerEndToEndTest {
                 // A changed D for a known layer is a schema change.
                 sink.send("e2e.act", key, ActivationBatchCodec.encode(ActivationBatch.of("m", "1", "pool",
                         new long[] {99_998}, d + 1, new float[d + 1])), null).block();
+                // So is the same D in another feature shape than the layer's first.
+                sink.send("e2e.act", key, ActivationBatchCodec.encode(ActivationBatch.of("m", "1", "pool",
+                        new long[] {99_997}, d, new float[d]).withFeatureShape(3, 2)), null).block();
             }
-            Waits.await(() -> analyzer.recordCount() >= 18, Duration.ofSeconds(60), "all records");
+            Waits.await(() -> analyzer.recordCount() >= 19, Duration.ofSeconds(60), "all records");
             Waits.await(() -> analyzer.consumerLag() == 0, Duration.ofSeconds(30), "lag 0 after catching up");
             assertEquals(n, analyzer.sampleCount());
             analyzer.labelNow(Duration.ofSeconds(60));
@@ -126,7 +129,8 @@ class AnalyzerEndToEndTest {
         assertTrue(announced.stream().anyMatch(s -> s.startsWith("label run: 6 neurons")), announced.toString());
 
         // Dead letters carry reasons; state holds exactly the good samples.
-        assertEquals(List.of("BAD_MAGIC", "TRUNCATED", "SCHEMA_CHANGE"), deadLetterReasons(client, "e2e.dlq", 3));
+        assertEquals(List.of("BAD_MAGIC", "TRUNCATED", "SCHEMA_CHANGE", "SCHEMA_CHANGE"),
+                deadLetterReasons(client, "e2e.dlq", 4));
         try (StatisticsStore stats = StatisticsStore.open(work.resolve("state"), StatisticsStoreConfig.defaults())) {
             assertEquals(n, stats.count("m", "pool", 0));
         }
