@@ -34,16 +34,10 @@ public final class LayerActivity {
         this.topK = topK;
     }
 
-    /** Notes an archived batch; {@code nowMillis} is its arrival time. */
-    public void record(ActivationBatch b, long nowMillis) {
-        float[][] rows = new float[b.batchSize()][];
-        for (int i = 0; i < rows.length; i++) {
-            rows[i] = b.row(i);
-        }
-        record(b, rows, nowMillis);
-    }
-
-    /** As {@link #record(ActivationBatch, long)}, with the batch's rows already at hand (read, not kept). */
+    /**
+     * Notes an archived batch; {@code rows} are its activations, one array per sample (read, not kept), and
+     * {@code nowMillis} is its arrival time.
+     */
     public void record(ActivationBatch b, float[][] rows, long nowMillis) {
         Layer layer = layers.compute(b.key(), (k, old) ->
                 old != null && old.features == b.features() ? old : new Layer(b.modelId(), b.layer(), b.features(),

@@ -90,7 +90,7 @@ class AnalyzerDashboardTest {
             System.arraycopy(acts[i], 0, flat, i * D, D);
             ids[i] = 1000 + i;
         }
-        activity.record(ActivationBatch.of("m", "v2", "pool", ids, D, flat), 1_795_000_000_123L);
+        activity.record(ActivationBatch.of("m", "v2", "pool", ids, D, flat), acts, 1_795_000_000_123L);
 
         // A DORA result in which one neuron answers unlike the rest.
         double[][] mean = new double[D][D];

@@ -32,7 +32,7 @@ class LayerActivityTest {
                     seen.add(new long[] {j, ids[i], Float.floatToIntBits(acts[i * d + j])});
                 }
             }
-            a.record(ActivationBatch.of("m", "v" + b, "l", ids, d, acts), 1000 + b);
+            record(a, ActivationBatch.of("m", "v" + b, "l", ids, d, acts), 1000 + b);
         }
         for (int j = 0; j < d; j++) {
             int neuron = j;
@@ -52,10 +52,19 @@ class LayerActivityTest {
     @Test
     void aLayerWithANewWidthStartsOver() {
         LayerActivity a = new LayerActivity(2);
-        a.record(ActivationBatch.of("m", "", "l", new long[] {1}, 2, new float[] {5, 5}), 1);
-        a.record(ActivationBatch.of("m", "", "l", new long[] {2}, 3, new float[] {1, 1, 1}), 2);
+        record(a, ActivationBatch.of("m", "", "l", new long[] {1}, 2, new float[] {5, 5}), 1);
+        record(a, ActivationBatch.of("m", "", "l", new long[] {2}, 3, new float[] {1, 1, 1}), 2);
         assertEquals(3, a.layers().get(0).features());
         assertEquals(1, a.layers().get(0).samples());
         assertEquals(2L, a.top("m", "l", 0).get(0).sampleId());
+    }
+
+    /** As the analyzer does: the batch's rows split out once. */
+    private static void record(LayerActivity a, ActivationBatch b, long now) {
+        float[][] rows = new float[b.batchSize()][];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = b.row(i);
+        }
+        a.record(b, rows, now);
     }
 }
