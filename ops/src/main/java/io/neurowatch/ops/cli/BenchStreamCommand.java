@@ -64,6 +64,10 @@ public final class BenchStreamCommand implements Callable<Integer> {
             description = "samples/s of the paced stream used for latency (default: ${DEFAULT-VALUE})")
     int latencyRate;
 
+    @Option(names = "--stats-threads", description = "statistics staging threads, key stats.threads (default: all "
+            + "cores)")
+    Integer statsThreads;
+
     @Option(names = "--warmup-samples", defaultValue = "50000",
             description = "samples both sides read once, untimed, before the timed runs, so that the JIT has "
                     + "compiled the hot paths (0 = none; default: ${DEFAULT-VALUE})")
@@ -161,7 +165,8 @@ public final class BenchStreamCommand implements Callable<Integer> {
         return AnalyzerConfig.defaults(broker.bootstrapServers(), dir)
                 .withTopics(new Topics(topic, t + "ann", t + "labels", t + "events", t + "dlq", t + "alerts"))
                 .withClientProperties(Map.of("max.partition.fetch.bytes", FETCH_BYTES))
-                .withStatistics(StatisticsStoreConfig.defaults(), concepts > 0)
+                .withStatistics(statsThreads == null ? StatisticsStoreConfig.defaults()
+                        : StatisticsStoreConfig.defaults().withStagingThreads(statsThreads), concepts > 0)
                 .withLabelling(0, null, WindowSpec.all(), AnalyzerConfig.defaults("x", dir).invert());
     }
 

@@ -17,6 +17,8 @@ import java.util.Objects;
  * <p>The constructor enforces every rule the decoder enforces, so every instance encodes to a record that decodes
  * back to an equal instance. Arrays are copied on the way in and out, so an instance is immutable and thread-safe;
  * use {@link #activation}, {@link #row} and {@link #similarity} to read single values without copying the matrix.
+ * (Not a record: the decoder hands over arrays it has checked, and a record's canonical constructor would copy and
+ * check a half-megabyte matrix twice more per Kafka record.)
  *
  * @param modelId model identifier, non-empty, at most {@value WireFormat#MAX_STRING_BYTES} UTF-8 bytes
  * @param modelVersion model version, possibly empty, same length limit
@@ -29,58 +31,121 @@ import java.util.Objects;
  * @param labels optional per-sample concept labels, B samples
  * @param similarities optional per-sample concept similarities, B·M finite values, row-major, M ≥ 1
  */
-public record ActivationBatch(String modelId, String modelVersion, String layer, long[] sampleIds, int features,
-        float[] activations, int[] featureShape, long[] timestampsMillis, ConceptLabels labels,
-        float[] similarities) {
+public final class ActivationBatch {
+    private final String modelId;
+    private final String modelVersion;
+    private final String layer;
+    private final long[] sampleIds;
+    private final int features;
+    private final float[] activations;
+    private final int[] featureShape;
+    private final long[] timestampsMillis;
+    private final ConceptLabels labels;
+    private final float[] similarities;
 
     /**
+     * Copies the arrays and checks every rule.
+     *
      * @throws NullPointerException if a required component is null
      * @throws IllegalArgumentException if a rule of the wire format does not hold; the message says which
      */
-    public ActivationBatch {
+    public ActivationBatch(String modelId, String modelVersion, String layer, long[] sampleIds, int features,
+            float[] activations, int[] featureShape, long[] timestampsMillis, ConceptLabels labels,
+            float[] similarities) {
         require(WireChecks.string("modelId", modelId, false));
         require(WireChecks.string("modelVersion", modelVersion, true));
         require(WireChecks.string("layer", layer, false));
-        sampleIds = Objects.requireNonNull(sampleIds, "sampleIds").clone();
-        activations = Objects.requireNonNull(activations, "activations").clone();
-        featureShape = featureShape == null ? null : featureShape.clone();
-        timestampsMillis = timestampsMillis == null ? null : timestampsMillis.clone();
-        similarities = similarities == null ? null : similarities.clone();
-
-        int batch = sampleIds.length;
+        this.modelId = modelId;
+        this.modelVersion = modelVersion;
+        this.layer = layer;
+        this.sampleIds = Objects.requireNonNull(sampleIds, "sampleIds").clone();
+        this.features = features;
+        this.activations = Objects.requireNonNull(activations, "activations").clone();
+        int batch = this.sampleIds.length;
         require(WireChecks.dimension("batch size B", batch, WireFormat.MAX_BATCH_SIZE));
         require(WireChecks.dimension("features D", features, WireFormat.MAX_FEATURES));
-        if ((long) batch * features != activations.length) {
-            throw new IllegalArgumentException("activations has " + activations.length + " values, expected B·D = "
-                    + batch + "·" + features);
+        if ((long) batch * features != this.activations.length) {
+            throw new IllegalArgumentException("activations has " + this.activations.length
+                    + " values, expected B·D = " + batch + "·" + features);
         }
-        require(WireChecks.nonFinite(activations, features, "activation"));
-        require(WireChecks.duplicateSampleId(sampleIds));
-        if (featureShape != null) {
-            require(WireChecks.featureShape(featureShape, features));
+        require(WireChecks.nonFinite(this.activations, features, "activation"));
+        require(WireChecks.duplicateSampleId(this.sampleIds));
+        this.featureShape = checkedShape(featureShape, features);
+        this.timestampsMillis = checkedTimestamps(timestampsMillis, batch);
+        this.labels = checkedLabels(labels, batch);
+        this.similarities = checkedSimilarities(similarities, batch);
+    }
+
+    /** Takes the arrays as they are: for the decoder, which checked them, and the {@code with} methods. */
+    private ActivationBatch(String modelId, String modelVersion, String layer, long[] sampleIds, int features,
+            float[] activations, int[] featureShape, long[] timestampsMillis, ConceptLabels labels,
+            float[] similarities, boolean trusted) {
+        this.modelId = modelId;
+        this.modelVersion = modelVersion;
+        this.layer = layer;
+        this.sampleIds = sampleIds;
+        this.features = features;
+        this.activations = activations;
+        this.featureShape = featureShape;
+        this.timestampsMillis = timestampsMillis;
+        this.labels = labels;
+        this.similarities = similarities;
+    }
+
+    /**
+     * A batch of arrays the decoder has just read and checked against every rule, owned by nobody else: kept
+     * without a copy and without checking them again (a record's activations are read once, not three times).
+     */
+    static ActivationBatch decoded(String modelId, String modelVersion, String layer, long[] sampleIds,
+            int features, float[] activations, int[] featureShape, long[] timestampsMillis, ConceptLabels labels,
+            float[] similarities) {
+        return new ActivationBatch(modelId, modelVersion, layer, sampleIds, features, activations, featureShape,
+                timestampsMillis, labels, similarities, true);
+    }
+
+    private static int[] checkedShape(int[] featureShape, int features) {
+        if (featureShape == null) {
+            return null;
         }
+        int[] copy = featureShape.clone();
+        require(WireChecks.featureShape(copy, features));
+        return copy;
+    }
+
+    private static long[] checkedTimestamps(long[] timestampsMillis, int batch) {
         if (timestampsMillis != null && timestampsMillis.length != batch) {
             throw new IllegalArgumentException(timestampsMillis.length + " timestamps for " + batch + " samples");
         }
+        return timestampsMillis == null ? null : timestampsMillis.clone();
+    }
+
+    private static ConceptLabels checkedLabels(ConceptLabels labels, int batch) {
         if (labels != null && labels.samples() != batch) {
             throw new IllegalArgumentException("labels describe " + labels.samples() + " samples, batch has "
                     + batch);
         }
-        if (similarities != null) {
-            if (similarities.length % batch != 0) {
-                throw new IllegalArgumentException("similarities has " + similarities.length
-                        + " values, not a multiple of B = " + batch);
-            }
-            int width = similarities.length / batch;
-            require(WireChecks.dimension("similarity width M", width, WireFormat.MAX_SIMILARITY_WIDTH));
-            require(WireChecks.nonFinite(similarities, width, "similarity"));
+        return labels;
+    }
+
+    private static float[] checkedSimilarities(float[] similarities, int batch) {
+        if (similarities == null) {
+            return null;
         }
+        float[] copy = similarities.clone();
+        if (copy.length % batch != 0) {
+            throw new IllegalArgumentException("similarities has " + copy.length + " values, not a multiple of B = "
+                    + batch);
+        }
+        int width = copy.length / batch;
+        require(WireChecks.dimension("similarity width M", width, WireFormat.MAX_SIMILARITY_WIDTH));
+        require(WireChecks.nonFinite(copy, width, "similarity"));
+        return copy;
     }
 
     /**
      * A batch without optional sections; add them with the {@code with...} methods.
      *
-     * @throws IllegalArgumentException as the canonical constructor
+     * @throws IllegalArgumentException as the public constructor
      */
     public static ActivationBatch of(String modelId, String modelVersion, String layer, long[] sampleIds,
             int features, float[] activations) {
@@ -88,28 +153,50 @@ public record ActivationBatch(String modelId, String modelVersion, String layer,
                 null);
     }
 
-    /** This batch with {@code shape} as feature shape (null removes it). */
+    /** This batch with {@code shape} as feature shape (null removes it); the rest is shared, not copied. */
     public ActivationBatch withFeatureShape(int... shape) {
-        return new ActivationBatch(modelId, modelVersion, layer, sampleIds, features, activations, shape,
-                timestampsMillis, labels, similarities);
+        return new ActivationBatch(modelId, modelVersion, layer, sampleIds, features, activations,
+                checkedShape(shape, features), timestampsMillis, labels, similarities, true);
     }
 
-    /** This batch with per-sample timestamps (null removes them). */
+    /** This batch with per-sample timestamps (null removes them); the rest is shared, not copied. */
     public ActivationBatch withTimestamps(long[] millis) {
         return new ActivationBatch(modelId, modelVersion, layer, sampleIds, features, activations, featureShape,
-                millis, labels, similarities);
+                checkedTimestamps(millis, sampleIds.length), labels, similarities, true);
     }
 
-    /** This batch with per-sample concept labels (null removes them). */
+    /** This batch with per-sample concept labels (null removes them); the rest is shared, not copied. */
     public ActivationBatch withLabels(ConceptLabels conceptLabels) {
         return new ActivationBatch(modelId, modelVersion, layer, sampleIds, features, activations, featureShape,
-                timestampsMillis, conceptLabels, similarities);
+                timestampsMillis, checkedLabels(conceptLabels, sampleIds.length), similarities, true);
     }
 
-    /** This batch with a row-major [B, M] similarity matrix (null removes it). */
+    /** This batch with a row-major [B, M] similarity matrix (null removes it); the rest is shared, not copied. */
     public ActivationBatch withSimilarities(float[] rowMajor) {
         return new ActivationBatch(modelId, modelVersion, layer, sampleIds, features, activations, featureShape,
-                timestampsMillis, labels, rowMajor);
+                timestampsMillis, labels, checkedSimilarities(rowMajor, sampleIds.length), true);
+    }
+
+    public String modelId() {
+        return modelId;
+    }
+
+    public String modelVersion() {
+        return modelVersion;
+    }
+
+    public String layer() {
+        return layer;
+    }
+
+    /** D. */
+    public int features() {
+        return features;
+    }
+
+    /** The labels, or null (immutable). */
+    public ConceptLabels labels() {
+        return labels;
     }
 
     /**
@@ -158,27 +245,22 @@ public record ActivationBatch(String modelId, String modelVersion, String layer,
         return similarities[row * similarityWidth() + column];
     }
 
-    @Override
     public long[] sampleIds() {
         return sampleIds.clone();
     }
 
-    @Override
     public float[] activations() {
         return activations.clone();
     }
 
-    @Override
     public int[] featureShape() {
         return featureShape == null ? null : featureShape.clone();
     }
 
-    @Override
     public long[] timestampsMillis() {
         return timestampsMillis == null ? null : timestampsMillis.clone();
     }
 
-    @Override
     public float[] similarities() {
         return similarities == null ? null : similarities.clone();
     }

@@ -155,7 +155,7 @@ public final class ActivationBatchCodec {
         float[] similarities = header.has(WireFormat.FLAG_SIMILARITY)
                 ? readSimilarities(in, batch, encoding) : null;
         in.expectEnd("the last section");
-        return new ActivationBatch(modelId, modelVersion, layer, sampleIds, features, activations, featureShape,
+        return ActivationBatch.decoded(modelId, modelVersion, layer, sampleIds, features, activations, featureShape,
                 timestamps, labels, similarities);
     }
 
