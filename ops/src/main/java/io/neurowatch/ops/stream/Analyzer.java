@@ -114,12 +114,13 @@ public final class Analyzer implements AutoCloseable {
     private final Map<SourcePartition, Long> statsNext = new HashMap<>();
     private final Map<String, Integer> conceptCounts = new HashMap<>();
     private final LabelDriftTracker drift = new LabelDriftTracker();
-    /** Records handed to the writer per group (and twice that prefetched): about 16 MiB at D = 512, B = 256. */
+    /** Records handed to the writer per group (and as many prefetched): about 32 MiB at D = 512, B = 256. */
     private static final int GROUP_RECORDS = 64;
     /**
      * While behind, statistics of consecutive full groups are written together up to this many activation values
-     * (64 MiB of floats, shared with the archive buffer): measured on the bench, writes of 32 records (8k samples
-     * at D = 512) held ingestion to about 45k samples/s, writes of about 110 records to 67-82k.
+     * (64 MiB of floats, shared with the archive buffer). Measured with bench stream: one write per group of 32
+     * records (8k samples at D = 512) held ingestion to about 45k samples/s, writes of about 100 records reached
+     * 50-80k.
      */
     private static final long STATS_WRITE_VALUES = 16L << 20;
     private final LayerActivity activity = new LayerActivity(10);
@@ -508,8 +509,9 @@ public final class Analyzer implements AutoCloseable {
     }
 
     /**
-     * Runs on the writer thread. Records are archived one by one, but their statistics are applied as one RocksDB
-     * write per group: each apply rewrites every touched sketch, so grouping divides that cost by the group size.
+     * Runs on the writer thread. Records are archived one by one; their statistics go into {@code pendingStats}
+     * and are applied as one RocksDB write per short group, or per budget while the groups are full: each apply
+     * rewrites every touched sketch, so grouping divides that cost by the group size.
      */
     private void process(List<PolledRecord> group) {
         try {
