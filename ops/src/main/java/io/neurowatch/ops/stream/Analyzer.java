@@ -94,6 +94,8 @@ public final class Analyzer implements AutoCloseable {
     private final Timer labelRunTime;
     private final Timer ingestLatency;
     private final io.micrometer.core.instrument.DistributionSummary statsWriteRecords;
+    private final Counter lateMatched;
+    private final Counter lateUnmatched;
     private final Counter artifactAlerts;
     private final Counter infectedAlerts;
     private final Timer alertLatency;
@@ -127,6 +129,8 @@ public final class Analyzer implements AutoCloseable {
     /** Written in one RocksDB write when a group comes up short or the budget is reached; writer thread only. */
     private final PendingStatistics pendingStats = new PendingStatistics();
     private LayerSchemas schemas;
+    /** The join window of late annotations and the histograms; writer thread only. */
+    private RecentActivations recent;
     private final reactor.core.publisher.Sinks.Many<String> events =
             reactor.core.publisher.Sinks.many().multicast().directBestEffort();
     private final AtomicBoolean labelling = new AtomicBoolean();
@@ -166,6 +170,8 @@ public final class Analyzer implements AutoCloseable {
         this.statsWriteRecords = io.micrometer.core.instrument.DistributionSummary
                 .builder("neurowatch.statistics.write.records")
                 .description("records whose statistics one RocksDB write carries").register(metrics);
+        this.lateMatched = metrics.counter("neurowatch.annotations.late", "joined", "matched");
+        this.lateUnmatched = metrics.counter("neurowatch.annotations.late", "joined", "unmatched");
         this.artifactAlerts = metrics.counter("neurowatch.alerts", "type", "artifact");
         this.infectedAlerts = metrics.counter("neurowatch.alerts", "type", "infected_neuron");
         this.alertLatency = Timer.builder("neurowatch.alert.latency")
@@ -183,6 +189,7 @@ public final class Analyzer implements AutoCloseable {
         stats = StatisticsStore.open(config.workDir().resolve("state"), config.statistics());
         archive = StreamArchive.open(config.workDir().resolve("archive"), config.archive());
         schemas = LayerSchemas.open(config.workDir().resolve("schemas.json"));
+        recent = new RecentActivations(lateHistograms() ? config.annotationWindow() : 0);
         statsNext.putAll(stats.committedOffsets());
         startClip();
         createTopics();
@@ -238,8 +245,12 @@ public final class Analyzer implements AutoCloseable {
                 config.topics().annotations()).withStartOffsets(parts -> {
             Map<TopicPartition, Long> out = new HashMap<>();
             Map<SourcePartition, Long> stored = annotations.committedOffsets();
+            Map<SourcePartition, Long> inStatistics = stats.committedOffsets();
             for (TopicPartition tp : parts) {
-                out.put(tp, stored.getOrDefault(new SourcePartition(tp.topic(), tp.partition()), 0L));
+                SourcePartition sp = new SourcePartition(tp.topic(), tp.partition());
+                long next = stored.getOrDefault(sp, 0L);
+                // Late histograms keep their own offsets with the statistics: resume at the lower of the two.
+                out.put(tp, lateHistograms() ? Math.min(next, inStatistics.getOrDefault(sp, 0L)) : next);
             }
             return out;
         }));
@@ -254,22 +265,41 @@ public final class Analyzer implements AutoCloseable {
         try {
             List<io.neurowatch.core.state.AnnotationStore.Annotation> good = new ArrayList<>();
             List<SourceOffset> consumed = new ArrayList<>();
+            List<io.neurowatch.core.state.AnnotationStore.Annotation> late = new ArrayList<>();
+            List<SourceOffset> lateConsumed = new ArrayList<>();
             for (PolledRecord r : group) {
                 SourceOffset pos = new SourceOffset(r.topic(), r.partition(), r.offset());
-                if (pos.offset() < annotationNext.getOrDefault(pos.sourcePartition(), 0L)) {
+                boolean stored = pos.offset() < annotationNext.getOrDefault(pos.sourcePartition(), 0L);
+                boolean inHistograms = !lateHistograms()
+                        || pos.offset() < statsNext.getOrDefault(pos.sourcePartition(), 0L);
+                if (stored && inHistograms) {
                     continue;
                 }
-                consumed.add(pos);
+                if (!stored) {
+                    consumed.add(pos);
+                }
+                if (!inHistograms) {
+                    lateConsumed.add(pos);
+                }
                 try {
                     if (r.isTombstone()) {
                         throw new WireFormatException(WireFormatException.Reason.TRUNCATED, 0, "empty record value");
                     }
                     io.neurowatch.core.wire.SampleAnnotation a = io.neurowatch.core.wire.SampleAnnotationCodec
                             .decode(r.valueBuffer(), config.maxRecordBytes());
-                    good.add(new io.neurowatch.core.state.AnnotationStore.Annotation(a.modelId(), a.sampleId(),
-                            a.conceptIds()));
+                    io.neurowatch.core.state.AnnotationStore.Annotation annotation =
+                            new io.neurowatch.core.state.AnnotationStore.Annotation(a.modelId(), a.sampleId(),
+                                    a.conceptIds());
+                    if (!stored) {
+                        good.add(annotation);
+                    }
+                    if (!inHistograms) {
+                        late.add(annotation);
+                    }
                 } catch (WireFormatException e) {
-                    deadLetter(r, e.reason().name(), e.getMessage());
+                    if (!stored) {
+                        deadLetter(r, e.reason().name(), e.getMessage());
+                    }
                 }
             }
             if (!consumed.isEmpty()) {
@@ -280,9 +310,24 @@ public final class Analyzer implements AutoCloseable {
                     annotationNext.merge(pos.sourcePartition(), pos.offset() + 1, Math::max);
                 }
             }
+            if (!lateConsumed.isEmpty()) {
+                // The histogram updates and the annotation offsets they consumed, in one statistics write.
+                RecentActivations.Joined joined = recent.join(late, this::conceptId);
+                stats.apply(StatisticsUpdate.of(joined.updates()), lateConsumed);
+                for (SourceOffset pos : lateConsumed) {
+                    statsNext.merge(pos.sourcePartition(), pos.offset() + 1, Math::max);
+                }
+                lateMatched.increment(joined.matched());
+                lateUnmatched.increment(joined.unmatched());
+            }
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    /** Whether late annotations reach the concept histograms (see {@link RecentActivations}). */
+    private boolean lateHistograms() {
+        return config.trackConcepts() && config.annotationWindow() > 0;
     }
 
     /** Detectors from the work dir (found earlier, thresholds kept) and from the configuration. */
@@ -608,7 +653,11 @@ public final class Analyzer implements AutoCloseable {
             rows[i] = batch.row(i);
         }
         try {
-            if (archive(batch, rows, pos)) {
+            boolean archived = archive(batch, rows, pos);
+            ConceptLabels inline = batch.labels();
+            recent.add(batch, rows, batch.timestampsMillis(), config.trackConcepts() && inline != null
+                    && inline.conceptIds().length > 0);
+            if (archived) {
                 schemas.remember(batch);
                 samples.increment(batch.batchSize());
                 activity.record(batch, rows, System.currentTimeMillis());

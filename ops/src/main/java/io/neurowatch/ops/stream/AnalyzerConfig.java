@@ -35,13 +35,16 @@ import java.util.Objects;
  * @param alerts artifact detectors and their thresholds
  * @param clip streaming CLIP-Dissect of batches that carry similarity rows
  * @param model a model the analyzer holds and runs DORA on when a new version registers, or null
+ * @param annotationWindow per model, the most recent samples whose activations are kept in memory so that late
+ *     annotations (annotations topic) of samples that came without labels reach the concept histograms; 0 keeps
+ *     none (late annotations then reach only the label runs)
  */
 public record AnalyzerConfig(String bootstrapServers, String groupId, Topics topics, int partitions,
                              Map<String, Object> clientProperties, Path workDir, int maxRecordBytes,
                              ArchiveOptions archive, RetentionPolicy retention, StatisticsStoreConfig statistics,
                              boolean trackConcepts, long labelEverySamples, Duration labelInterval,
                              WindowSpec labelWindow, InvertParams invert, ConceptSet concepts, int labelThreads,
-                             AlertSettings alerts, ClipSettings clip, ModelSettings model) {
+                             AlertSettings alerts, ClipSettings clip, ModelSettings model, int annotationWindow) {
 
     public AnalyzerConfig {
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");
@@ -50,6 +53,9 @@ public record AnalyzerConfig(String bootstrapServers, String groupId, Topics top
         Objects.requireNonNull(alerts, "alerts");
         Objects.requireNonNull(clip, "clip");
         clientProperties = Map.copyOf(clientProperties);
+        if (annotationWindow < 0) {
+            throw new IllegalArgumentException("annotationWindow must be >= 0: " + annotationWindow);
+        }
         if (partitions < 1 || maxRecordBytes < 1024 || labelThreads < 1) {
             throw new IllegalArgumentException("partitions, maxRecordBytes (>= 1024) and labelThreads must be "
                     + "positive: " + partitions + ", " + maxRecordBytes + ", " + labelThreads);
@@ -63,7 +69,11 @@ public record AnalyzerConfig(String bootstrapServers, String groupId, Topics top
                         io.neurowatch.connectors.io.Hdf5WriteOptions.defaults().withCompression(0, false)), null, StatisticsStoreConfig.defaults(), true, 10_000,
                 Duration.ofSeconds(30), WindowSpec.all(), InvertParams.of(3, 3).withFractions(0.002, 0.5), null,
                 Runtime.getRuntime().availableProcessors(), AlertSettings.defaults(),
-                ClipSettings.defaults(), null);
+                ClipSettings.defaults(), null, 10_000);
+    }
+
+    public AnalyzerConfig withAnnotationWindow(int samples) {
+        return edit(e -> e.annotationWindow = samples);
     }
 
     public AnalyzerConfig withGroupId(String g) {
@@ -151,6 +161,7 @@ public record AnalyzerConfig(String bootstrapServers, String groupId, Topics top
         AlertSettings alerts;
         ClipSettings clip;
         ModelSettings model;
+        int annotationWindow;
 
         Editable(AnalyzerConfig c) {
             bootstrapServers = c.bootstrapServers;
@@ -173,12 +184,13 @@ public record AnalyzerConfig(String bootstrapServers, String groupId, Topics top
             alerts = c.alerts;
             clip = c.clip;
             model = c.model;
+            annotationWindow = c.annotationWindow;
         }
 
         AnalyzerConfig build() {
             return new AnalyzerConfig(bootstrapServers, groupId, topics, partitions, clientProperties, workDir,
                     maxRecordBytes, archive, retention, statistics, trackConcepts, labelEverySamples, labelInterval,
-                    labelWindow, invert, concepts, labelThreads, alerts, clip, model);
+                    labelWindow, invert, concepts, labelThreads, alerts, clip, model, annotationWindow);
         }
     }
 }

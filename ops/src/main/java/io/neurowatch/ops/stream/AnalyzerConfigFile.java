@@ -29,7 +29,7 @@ public final class AnalyzerConfigFile {
     public static final Set<String> KEYS = Set.of("bootstrap.servers", "group.id", "partitions", "max-record-bytes",
             "topics.activations", "topics.annotations", "topics.labels", "topics.label-events", "topics.dead-letters",
             "topics.alerts", "archive.rows-per-segment", "archive.compression", "archive.max-segment-age", "retention.max-age",
-            "retention.max-bytes", "stats.track-concepts", "stats.threads", "label.every-samples", "label.interval", "label.window",
+            "retention.max-bytes", "stats.track-concepts", "stats.threads", "stats.annotation-window", "label.every-samples", "label.interval", "label.window",
             "label.threads", "invert.L", "invert.B", "invert.min-fraction", "invert.max-fraction", "invert.mode",
             "concepts", "alerts.detectors", "alerts.percentile", "alerts.threshold", "alerts.reference-samples",
             "alerts.min-samples", "alerts.refresh", "clip.function", "clip.top-k", "clip.concepts",
@@ -134,7 +134,8 @@ public final class AnalyzerConfigFile {
                 settings.containsKey("concepts") ? io.neurowatch.connectors.io.ConceptSetReader.read(
                         Path.of(settings.get("concepts"))) : c.concepts(),
                 integer(settings, "label.threads", c.labelThreads(), source), alerts(settings, c.alerts(), source),
-                clip(settings, c.clip(), source), model(settings, c.model(), source));
+                clip(settings, c.clip(), source), model(settings, c.model(), source),
+                integer(settings, "stats.annotation-window", c.annotationWindow(), source));
         return c;
     }
 

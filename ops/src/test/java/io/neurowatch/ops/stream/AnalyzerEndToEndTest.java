@@ -1,5 +1,7 @@
 package io.neurowatch.ops.stream;
 
+import io.neurowatch.core.state.AurocEstimate;
+import io.neurowatch.core.LabelMatrix;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -165,11 +167,14 @@ class AnalyzerEndToEndTest {
         Map<String, Object> client = Map.of("bootstrap.servers", broker.bootstrapServers());
         // Every 10th sample never gets an annotation: it must count as unmatched and carry no concept.
         io.neurowatch.core.LabelMatrix.Builder expected = io.neurowatch.core.LabelMatrix.builder(n, 10);
-        try (Analyzer analyzer = new Analyzer(cfg, new SimpleMeterRegistry(), s -> { });
+        SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+        try (Analyzer analyzer = new Analyzer(cfg, metrics, s -> { });
              KafkaRecordSink sink = new KafkaRecordSink(new HashMap<>(client))) {
             analyzer.start();
             Replayer.replay(data.activations(), null, new Replayer.Options("m", "1", "pool", "late.act", 250, 0, 0,
                     null), sink, x -> { });
+            // The activations first: a late annotation joins the histograms only while its sample is recent.
+            Waits.await(() -> analyzer.sampleCount() == n, Duration.ofSeconds(60), "activations");
             List<reactor.core.publisher.Mono<?>> sends = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 if (i % 10 == 9) {
@@ -189,8 +194,8 @@ class AnalyzerEndToEndTest {
             }
             sink.send("late.ann", "m/x".getBytes(StandardCharsets.UTF_8), new byte[] {1, 2, 3}, null).block();
             reactor.core.publisher.Flux.concat(sends).blockLast();
-            Waits.await(() -> analyzer.sampleCount() == n, Duration.ofSeconds(60), "activations");
-            Thread.sleep(2000);
+            Waits.await(() -> metrics.counter("neurowatch.annotations.late", "joined", "matched").count()
+                    == n - n / 10, Duration.ofSeconds(60), "late annotations joined");
             analyzer.labelNow(Duration.ofSeconds(60));
             assertEquals(n / 10, analyzer.unmatchedSamples());
             assertNull(analyzer.failure());
@@ -205,5 +210,50 @@ class AnalyzerEndToEndTest {
             assertEquals(batch.get(l.neuron().neuron()).best().orElseThrow().canonical(), l.label());
         }
         assertEquals(List.of("BAD_MAGIC"), deadLetterReasons(client, "late.dlq", 1));
+
+        // A restart re-reads nothing into the histograms: the annotation offsets are stored with them.
+        try (Analyzer again = new Analyzer(cfg, new SimpleMeterRegistry(), s -> { })) {
+            again.start();
+            Thread.sleep(3000);
+            assertNull(again.failure());
+        }
+        // The late labels reached the concept histograms, each annotated sample once, and not the sketches.
+        LabelMatrix truth = expected.build();
+        double[][] columns = data.activations().readColumns(0, d);
+        try (StatisticsStore stats = StatisticsStore.open(work.resolve("late").resolve("state"),
+                StatisticsStoreConfig.defaults())) {
+            for (int j = 0; j < d; j++) {
+                assertEquals(n, stats.count("m", "pool", j), "sketch count of neuron " + j);
+                for (int c = 0; c < 10; c++) {
+                    AurocEstimate est = stats.auroc("m", "pool", j, "c" + c);
+                    long positives = 0;
+                    List<Double> pos = new ArrayList<>();
+                    List<Double> neg = new ArrayList<>();
+                    for (int i = 0; i < n; i++) {
+                        if (i % 10 == 9) {
+                            continue;
+                        }
+                        (truth.get(i, c) ? pos : neg).add(columns[j][i]);
+                        positives += truth.get(i, c) ? 1 : 0;
+                    }
+                    assertEquals(positives, est.positives(), "positives of neuron " + j + ", c" + c);
+                    assertTrue(est.positives() + est.negatives() <= n - n / 10, est.toString());
+                    double exact = exactAuroc(pos, neg);
+                    assertTrue(Math.abs(exact - est.auroc()) <= est.errorBound() + 0.05,
+                            "neuron " + j + ", c" + c + ": exact " + exact + " vs " + est);
+                }
+            }
+        }
+    }
+
+    /** Mann-Whitney AUROC, ties one half. */
+    private static double exactAuroc(List<Double> pos, List<Double> neg) {
+        double wins = 0;
+        for (double p : pos) {
+            for (double q : neg) {
+                wins += p > q ? 1 : p == q ? 0.5 : 0;
+            }
+        }
+        return wins / ((double) pos.size() * neg.size());
     }
 }

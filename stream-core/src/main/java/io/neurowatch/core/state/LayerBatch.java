@@ -24,14 +24,16 @@ public final class LayerBatch {
     private final List<String> concepts;
     private final LabelMatrix labels;
     private final int neurons;
+    private final boolean labelsOnly;
 
     private LayerBatch(String model, String layer, long[] timestampsMillis, float[][] activations,
             List<String> concepts, LabelMatrix labels) {
-        this(model, layer, timestampsMillis, activations, concepts, labels, true);
+        this(model, layer, timestampsMillis, activations, concepts, labels, true, false);
     }
 
     private LayerBatch(String model, String layer, long[] timestampsMillis, float[][] activations,
-            List<String> concepts, LabelMatrix labels, boolean copyRows) {
+            List<String> concepts, LabelMatrix labels, boolean copyRows, boolean labelsOnly) {
+        this.labelsOnly = labelsOnly;
         this.model = KeyCodec.requireName("model", model);
         this.layer = KeyCodec.requireName("layer", layer);
         Objects.requireNonNull(timestampsMillis, "timestampsMillis");
@@ -101,7 +103,27 @@ public final class LayerBatch {
      */
     public static LayerBatch wrap(String model, String layer, long[] timestampsMillis, float[][] activations,
             List<String> concepts, LabelMatrix labels) {
-        return new LayerBatch(model, layer, timestampsMillis, activations, concepts, labels, false);
+        return new LayerBatch(model, layer, timestampsMillis, activations, concepts, labels, false, false);
+    }
+
+    /**
+     * Labels that arrived after the activations (late annotations): the rows reach only the concept histograms
+     * and counters, not the neurons' sketches, which already hold them. The rows are kept as by {@link #wrap}.
+     *
+     * @throws IllegalArgumentException as {@link #of(String, String, long[], float[][], List, LabelMatrix)}, and
+     *     if {@code concepts} is empty (there would be nothing to add)
+     */
+    public static LayerBatch lateLabels(String model, String layer, long[] timestampsMillis, float[][] activations,
+            List<String> concepts, LabelMatrix labels) {
+        if (concepts.isEmpty()) {
+            throw new IllegalArgumentException(model + "/" + layer + ": late labels without concepts");
+        }
+        return new LayerBatch(model, layer, timestampsMillis, activations, concepts, labels, false, true);
+    }
+
+    /** Whether the rows feed only the concept histograms and counters (see {@link #lateLabels}). */
+    public boolean labelsOnly() {
+        return labelsOnly;
     }
 
     public String model() {

@@ -309,7 +309,7 @@ final class UpdateStager {
             edges[j] = layerEdges[j];
             for (int g = 0; g < groupCount; g++) {
                 long bucket = groups.buckets[g];
-                if (sketches[g][j] == null) {
+                if (sketches[g][j] == null && !lb.labelsOnly()) {
                     SketchKey sk = new SketchKey(bucket, lb.model(), lb.layer(), j);
                     sketches[g][j] = sketch(sk);
                     resolved.sketches.add(new DirtySketch(sk, sketches[g][j], width));
@@ -440,7 +440,9 @@ final class UpdateStager {
             }
             for (int j = from; j < to; j++) {
                 int base = (j - from) * rows;
-                if (p.groups().rows.length == 1) {
+                if (lb.labelsOnly()) {
+                    // Late labels: the sketches counted these activations when they arrived.
+                } else if (p.groups().rows.length == 1) {
                     // One time bucket (the usual case): every row, in order.
                     p.sketches()[0][j].update(block, base, base + rows);
                 } else {

@@ -97,6 +97,45 @@ class StatisticsStoreTest {
     }
 
     @Test
+    void lateLabelsReachTheHistogramsAndCountersButNotTheSketches() throws IOException {
+        Random rnd = new Random(15);
+        int rows = 2000;
+        float[][] acts = new float[rows][1];
+        long[] ts = timestamps(rows, T0);
+        LabelMatrix.Builder labels = LabelMatrix.builder(rows, 1);
+        List<Double> pos = new ArrayList<>();
+        List<Double> neg = new ArrayList<>();
+        for (int i = 0; i < rows; i++) {
+            boolean positive = rnd.nextDouble() < 0.25;
+            acts[i][0] = (float) (rnd.nextGaussian() + (positive ? 1.0 : 0));
+            if (positive) {
+                labels.set(i, 0);
+            }
+            (positive ? pos : neg).add((double) acts[i][0]);
+        }
+        try (StatisticsStore store = open()) {
+            // The activations arrive unlabelled, the labels later from another partition.
+            store.apply(StatisticsUpdate.of(LayerBatch.of("m", "l", ts, acts, List.of(), null)),
+                    List.of(new SourceOffset(TOPIC, 0, 0)));
+            byte[] sketch = store.sketch("m", "l", 0).toBytes();
+            store.apply(StatisticsUpdate.of(LayerBatch.lateLabels("m", "l", ts, acts, List.of("sky"),
+                    labels.build())), List.of(new SourceOffset("annotations", 0, 0)));
+            assertArrayEquals(sketch, store.sketch("m", "l", 0).toBytes(), "late labels changed the sketch");
+            assertEquals(rows, store.count("m", "l", 0));
+            AurocEstimate est = store.auroc("m", "l", 0, "sky");
+            assertEquals(pos.size(), est.positives());
+            assertEquals(neg.size(), est.negatives());
+            double exact = ExactAuroc.of(toArray(pos), toArray(neg));
+            assertTrue(Math.abs(est.auroc() - exact) <= est.errorBound() + 1e-12, est + " vs exact " + exact);
+            assertEquals(rows, store.conceptCounts("m", "l", "sky").samples());
+            assertEquals(Map.of(new SourcePartition(TOPIC, 0), 1L, new SourcePartition("annotations", 0), 1L),
+                    store.committedOffsets());
+        }
+        assertThrows(IllegalArgumentException.class,
+                () -> LayerBatch.lateLabels("m", "l", ts, acts, List.of(), null));
+    }
+
+    @Test
     void reopenGivesTheSameStatisticsAndOffsets() throws IOException {
         double[] quantiles;
         AurocEstimate auroc;

@@ -1,0 +1,133 @@
+package io.neurowatch.ops.stream;
+
+import io.neurowatch.core.LabelMatrix;
+import io.neurowatch.core.state.AnnotationStore.Annotation;
+import io.neurowatch.core.state.LayerBatch;
+import io.neurowatch.core.wire.ActivationBatch;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.IntFunction;
+
+/**
+ * The activations of each model's most recent samples, by sample id, so that a late annotation (a sample's concepts
+ * arriving on the annotations topic after its activations) can still reach the per-(neuron, concept) histograms:
+ * the join window of the streaming statistics. A sample stays while it is among its model's {@code capacity} most
+ * recently arrived; the rows are the analyzer's own read-only row arrays, so the cost is {@code capacity x D x 4}
+ * bytes per layer and nothing is copied.
+ *
+ * <p>A sample counts once: if it arrived with inline labels, or an earlier annotation already reached the
+ * histograms, a later annotation changes only the label runs (histograms cannot take a count back). Nothing here
+ * survives a restart: annotations of samples from before it are unmatched for the histograms.
+ *
+ * <p>Not thread-safe (the analyzer's writer thread).
+ */
+final class RecentActivations {
+    /** One sample: its timestamp, its rows by layer, and whether its labels are already in the histograms. */
+    private static final class Sample {
+        long timestamp;
+        boolean counted;
+        final Map<String, float[]> rows = new TreeMap<>();
+    }
+
+    /** Late labels turned into histogram updates, and the annotations that found no sample. */
+    record Joined(List<LayerBatch> updates, int matched, int unmatched) {
+    }
+
+    private final int capacity;
+    private final Map<String, LinkedHashMap<Long, Sample>> byModel = new HashMap<>();
+
+    /** @param capacity samples kept per model; 0 keeps none */
+    RecentActivations(int capacity) {
+        if (capacity < 0) {
+            throw new IllegalArgumentException("capacity must be >= 0: " + capacity);
+        }
+        this.capacity = capacity;
+    }
+
+    /**
+     * Notes a decoded batch: {@code rows[i]} are sample i's activations, {@code timestamps[i]} its time, and
+     * {@code labelled} whether its inline labels reached the histograms.
+     */
+    void add(ActivationBatch b, float[][] rows, long[] timestamps, boolean labelled) {
+        if (capacity == 0) {
+            return;
+        }
+        LinkedHashMap<Long, Sample> samples = byModel.computeIfAbsent(b.modelId(), m -> new LinkedHashMap<>() {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Long, Sample> eldest) {
+                return size() > capacity;
+            }
+        });
+        for (int i = 0; i < rows.length; i++) {
+            Sample s = samples.computeIfAbsent(b.sampleId(i), id -> new Sample());
+            s.timestamp = timestamps[i];
+            s.counted |= labelled;
+            s.rows.put(b.layer(), rows[i]);
+        }
+    }
+
+    /**
+     * The histogram updates of {@code annotations}: per (model, layer), the matched samples that have not been
+     * counted yet, positive for their own concepts and negative for the other concepts of the same updates (as
+     * the samples of one labelled batch are). Marks them counted.
+     *
+     * @param conceptName the statistics' name of a concept id
+     */
+    Joined join(List<Annotation> annotations, IntFunction<String> conceptName) {
+        Map<String, Map<String, List<Row>>> byLayer = new TreeMap<>();
+        int matched = 0;
+        int unmatched = 0;
+        for (Annotation a : annotations) {
+            Map<Long, Sample> samples = byModel.get(a.model());
+            Sample s = samples == null ? null : samples.get(a.sampleId());
+            if (s == null) {
+                unmatched++;
+                continue;
+            }
+            matched++;
+            if (s.counted) {
+                continue;
+            }
+            s.counted = true;
+            for (Map.Entry<String, float[]> e : s.rows.entrySet()) {
+                byLayer.computeIfAbsent(a.model(), m -> new TreeMap<>())
+                        .computeIfAbsent(e.getKey(), l -> new ArrayList<>())
+                        .add(new Row(s.timestamp, e.getValue(), a.conceptIds()));
+            }
+        }
+        List<LayerBatch> updates = new ArrayList<>();
+        byLayer.forEach((model, layers) -> layers.forEach((layer, rows) -> {
+            TreeSet<Integer> present = new TreeSet<>();
+            for (Row r : rows) {
+                for (int c : r.concepts()) {
+                    present.add(c);
+                }
+            }
+            if (present.isEmpty()) {
+                return; // every annotation said "no concept": nothing is positive, so nothing to compare
+            }
+            List<Integer> ids = new ArrayList<>(present);
+            LabelMatrix.Builder labels = LabelMatrix.builder(rows.size(), ids.size());
+            long[] ts = new long[rows.size()];
+            float[][] acts = new float[rows.size()][];
+            for (int i = 0; i < rows.size(); i++) {
+                ts[i] = rows.get(i).timestamp();
+                acts[i] = rows.get(i).activations();
+                for (int c : rows.get(i).concepts()) {
+                    labels.set(i, ids.indexOf(c));
+                }
+            }
+            updates.add(LayerBatch.lateLabels(model, layer, ts, acts, ids.stream().map(conceptName::apply).toList(),
+                    labels.build()));
+        }));
+        return new Joined(updates, matched, unmatched);
+    }
+
+    private record Row(long timestamp, float[] activations, int[] concepts) {
+    }
+}
