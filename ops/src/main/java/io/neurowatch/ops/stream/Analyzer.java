@@ -614,8 +614,8 @@ public final class Analyzer implements AutoCloseable {
     }
 
     /**
-     * A decoded record and its rows, one array per sample: the only copy of the activations besides the batch's
-     * own, shared read-only by the archive buffer and the statistics update.
+     * A decoded record and its rows, one array per sample: the decoder's arrays themselves, shared read-only by the
+     * batch, the archive buffer and the statistics update.
      */
     private record Decoded(ActivationBatch batch, float[][] rows) {
     }
@@ -626,11 +626,13 @@ public final class Analyzer implements AutoCloseable {
      */
     private Decoded decodeAndArchive(PolledRecord r, SourceOffset pos) throws IOException {
         ActivationBatch batch;
+        ActivationBatchCodec.Decoded decodedRecord;
         try {
             if (r.isTombstone()) {
                 throw new WireFormatException(WireFormatException.Reason.TRUNCATED, 0, "empty record value");
             }
-            batch = ActivationBatchCodec.decode(r.valueBuffer(), config.maxRecordBytes());
+            decodedRecord = ActivationBatchCodec.decodeWithRows(r.valueBuffer(), config.maxRecordBytes());
+            batch = decodedRecord.batch();
         } catch (WireFormatException e) {
             deadLetter(r, e.reason().name(), e.getMessage());
             markArchived(pos);
@@ -648,10 +650,8 @@ public final class Analyzer implements AutoCloseable {
             markArchived(pos);
             return null;
         }
-        float[][] rows = new float[batch.batchSize()][];
-        for (int i = 0; i < rows.length; i++) {
-            rows[i] = batch.row(i);
-        }
+        // The decoder's own row arrays: this record is ours alone, and nothing downstream writes to them.
+        float[][] rows = decodedRecord.rows();
         try {
             boolean archived = archive(batch, rows, pos);
             ConceptLabels inline = batch.labels();

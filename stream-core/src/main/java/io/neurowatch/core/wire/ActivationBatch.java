@@ -37,7 +37,8 @@ public final class ActivationBatch {
     private final String layer;
     private final long[] sampleIds;
     private final int features;
-    private final float[] activations;
+    /** One array of D values per sample: no single B·D array, which at typical sizes is a "humongous" object. */
+    private final float[][] rows;
     private final int[] featureShape;
     private final long[] timestampsMillis;
     private final ConceptLabels labels;
@@ -60,15 +61,19 @@ public final class ActivationBatch {
         this.layer = layer;
         this.sampleIds = Objects.requireNonNull(sampleIds, "sampleIds").clone();
         this.features = features;
-        this.activations = Objects.requireNonNull(activations, "activations").clone();
+        Objects.requireNonNull(activations, "activations");
         int batch = this.sampleIds.length;
         require(WireChecks.dimension("batch size B", batch, WireFormat.MAX_BATCH_SIZE));
         require(WireChecks.dimension("features D", features, WireFormat.MAX_FEATURES));
-        if ((long) batch * features != this.activations.length) {
-            throw new IllegalArgumentException("activations has " + this.activations.length
+        if ((long) batch * features != activations.length) {
+            throw new IllegalArgumentException("activations has " + activations.length
                     + " values, expected B·D = " + batch + "·" + features);
         }
-        require(WireChecks.nonFinite(this.activations, features, "activation"));
+        this.rows = new float[batch][];
+        for (int i = 0; i < batch; i++) {
+            rows[i] = Arrays.copyOfRange(activations, i * features, (i + 1) * features);
+        }
+        require(WireChecks.nonFiniteRows(rows, "activation"));
         require(WireChecks.duplicateSampleId(this.sampleIds));
         this.featureShape = checkedShape(featureShape, features);
         this.timestampsMillis = checkedTimestamps(timestampsMillis, batch);
@@ -78,14 +83,14 @@ public final class ActivationBatch {
 
     /** Takes the arrays as they are: for the decoder, which checked them, and the {@code with} methods. */
     private ActivationBatch(String modelId, String modelVersion, String layer, long[] sampleIds, int features,
-            float[] activations, int[] featureShape, long[] timestampsMillis, ConceptLabels labels,
+            float[][] rows, int[] featureShape, long[] timestampsMillis, ConceptLabels labels,
             float[] similarities, boolean trusted) {
         this.modelId = modelId;
         this.modelVersion = modelVersion;
         this.layer = layer;
         this.sampleIds = sampleIds;
         this.features = features;
-        this.activations = activations;
+        this.rows = rows;
         this.featureShape = featureShape;
         this.timestampsMillis = timestampsMillis;
         this.labels = labels;
@@ -97,9 +102,9 @@ public final class ActivationBatch {
      * without a copy and without checking them again (a record's activations are read once, not three times).
      */
     static ActivationBatch decoded(String modelId, String modelVersion, String layer, long[] sampleIds,
-            int features, float[] activations, int[] featureShape, long[] timestampsMillis, ConceptLabels labels,
+            int features, float[][] rows, int[] featureShape, long[] timestampsMillis, ConceptLabels labels,
             float[] similarities) {
-        return new ActivationBatch(modelId, modelVersion, layer, sampleIds, features, activations, featureShape,
+        return new ActivationBatch(modelId, modelVersion, layer, sampleIds, features, rows, featureShape,
                 timestampsMillis, labels, similarities, true);
     }
 
@@ -155,25 +160,25 @@ public final class ActivationBatch {
 
     /** This batch with {@code shape} as feature shape (null removes it); the rest is shared, not copied. */
     public ActivationBatch withFeatureShape(int... shape) {
-        return new ActivationBatch(modelId, modelVersion, layer, sampleIds, features, activations,
+        return new ActivationBatch(modelId, modelVersion, layer, sampleIds, features, rows,
                 checkedShape(shape, features), timestampsMillis, labels, similarities, true);
     }
 
     /** This batch with per-sample timestamps (null removes them); the rest is shared, not copied. */
     public ActivationBatch withTimestamps(long[] millis) {
-        return new ActivationBatch(modelId, modelVersion, layer, sampleIds, features, activations, featureShape,
+        return new ActivationBatch(modelId, modelVersion, layer, sampleIds, features, rows, featureShape,
                 checkedTimestamps(millis, sampleIds.length), labels, similarities, true);
     }
 
     /** This batch with per-sample concept labels (null removes them); the rest is shared, not copied. */
     public ActivationBatch withLabels(ConceptLabels conceptLabels) {
-        return new ActivationBatch(modelId, modelVersion, layer, sampleIds, features, activations, featureShape,
+        return new ActivationBatch(modelId, modelVersion, layer, sampleIds, features, rows, featureShape,
                 timestampsMillis, checkedLabels(conceptLabels, sampleIds.length), similarities, true);
     }
 
     /** This batch with a row-major [B, M] similarity matrix (null removes it); the rest is shared, not copied. */
     public ActivationBatch withSimilarities(float[] rowMajor) {
-        return new ActivationBatch(modelId, modelVersion, layer, sampleIds, features, activations, featureShape,
+        return new ActivationBatch(modelId, modelVersion, layer, sampleIds, features, rows, featureShape,
                 timestampsMillis, labels, checkedSimilarities(rowMajor, sampleIds.length), true);
     }
 
@@ -216,13 +221,13 @@ public final class ActivationBatch {
     public float activation(int row, int column) {
         Objects.checkIndex(row, sampleIds.length);
         Objects.checkIndex(column, features);
-        return activations[row * features + column];
+        return rows[row][column];
     }
 
     /** A copy of sample row {@code row}'s D activations. */
     public float[] row(int row) {
         Objects.checkIndex(row, sampleIds.length);
-        return Arrays.copyOfRange(activations, row * features, (row + 1) * features);
+        return rows[row].clone();
     }
 
     /** Sample id of row {@code row}. */
@@ -249,8 +254,18 @@ public final class ActivationBatch {
         return sampleIds.clone();
     }
 
+    /** A copy of the activations, row-major [B, D]. */
     public float[] activations() {
-        return activations.clone();
+        float[] flat = new float[rows.length * features];
+        for (int i = 0; i < rows.length; i++) {
+            System.arraycopy(rows[i], 0, flat, i * features, features);
+        }
+        return flat;
+    }
+
+    /** The batch's own row arrays, for {@link ActivationBatchCodec#decodeWithRows}: never to be written. */
+    float[][] sharedRows() {
+        return rows;
     }
 
     public int[] featureShape() {
@@ -270,7 +285,7 @@ public final class ActivationBatch {
     public boolean equals(Object o) {
         return o instanceof ActivationBatch b && modelId.equals(b.modelId) && modelVersion.equals(b.modelVersion)
                 && layer.equals(b.layer) && features == b.features && Arrays.equals(sampleIds, b.sampleIds)
-                && Arrays.equals(activations, b.activations) && Arrays.equals(featureShape, b.featureShape)
+                && Arrays.deepEquals(rows, b.rows) && Arrays.equals(featureShape, b.featureShape)
                 && Arrays.equals(timestampsMillis, b.timestampsMillis) && Objects.equals(labels, b.labels)
                 && Arrays.equals(similarities, b.similarities);
     }
@@ -279,7 +294,7 @@ public final class ActivationBatch {
     public int hashCode() {
         int h = Objects.hash(modelId, modelVersion, layer, features, labels);
         h = 31 * h + Arrays.hashCode(sampleIds);
-        h = 31 * h + Arrays.hashCode(activations);
+        h = 31 * h + Arrays.deepHashCode(rows);
         h = 31 * h + Arrays.hashCode(featureShape);
         h = 31 * h + Arrays.hashCode(timestampsMillis);
         return 31 * h + Arrays.hashCode(similarities);

@@ -115,6 +115,30 @@ public final class ActivationBatchCodec {
      * @throws IllegalArgumentException if {@code maxBytes} is smaller than the 16-byte header
      */
     public static ActivationBatch decode(ByteBuffer record, int maxBytes) throws WireFormatException {
+        return decodeWithRows(record, maxBytes).batch();
+    }
+
+    /**
+     * A decoded batch and its activations as one array per sample.
+     *
+     * @param rows the batch's own row arrays, not copies: a consumer that owns the record (nobody else decoded
+     *     it) may keep them instead of copying each row, but must never write to them
+     */
+    public record Decoded(ActivationBatch batch, float[][] rows) {
+    }
+
+    /**
+     * As {@link #decode(ByteBuffer, int)}, also handing out the decoded rows without a copy (see {@link Decoded}):
+     * for the analyzer, which would otherwise copy every record's activations once more.
+     *
+     * @throws WireFormatException if the bytes are not a valid activation batch record
+     */
+    public static Decoded decodeWithRows(ByteBuffer record, int maxBytes) throws WireFormatException {
+        ActivationBatch batch = read(record, maxBytes);
+        return new Decoded(batch, batch.sharedRows());
+    }
+
+    private static ActivationBatch read(ByteBuffer record, int maxBytes) throws WireFormatException {
         WireReader in = WireReader.over(record);
         RecordHeader header = RecordHeader.read(in, maxBytes);
         header.expect(MessageType.ACTIVATION_BATCH);
@@ -143,7 +167,7 @@ public final class ActivationBatchCodec {
 
         in.requireSection(cells * encoding.bytes(), batchAt, "activations [B, D] = [" + batch + ", " + features
                 + "] of " + encoding);
-        float[] activations = in.finiteFloats((int) cells, features, encoding, "activation");
+        float[][] activations = in.finiteRows(batch, features, encoding, "activation");
 
         int[] featureShape = header.has(WireFormat.FLAG_FEATURE_SHAPE) ? readFeatureShape(in, features) : null;
         long[] timestamps = null;

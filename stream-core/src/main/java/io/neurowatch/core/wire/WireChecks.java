@@ -25,6 +25,20 @@ final class WireChecks {
         return null;
     }
 
+    /** As {@link #nonFinite} over a matrix given row by row, all rows {@code width} wide. */
+    static Violation nonFiniteRows(float[][] rows, String what) {
+        for (int r = 0; r < rows.length; r++) {
+            float[] row = rows[r];
+            for (int c = 0; c < row.length; c++) {
+                if (!Float.isFinite(row[c])) {
+                    return new Violation(r * row.length + c, "non-finite " + what + " " + row[c] + " at row " + r
+                            + ", column " + c);
+                }
+            }
+        }
+        return null;
+    }
+
     /** The first row whose sample id already occurred in an earlier row. */
     static Violation duplicateSampleId(long[] sampleIds) {
         long[] sorted = sampleIds.clone();

@@ -172,6 +172,23 @@ final class WireReader {
         return values;
     }
 
+    /**
+     * A checked section of a row-major float matrix ({@code rows x width}, see {@link #floats}) read into one array
+     * per row, all finite; a NaN or infinity is reported at its own offset with its row and column.
+     */
+    float[][] finiteRows(int rows, int width, FloatEncoding encoding, String what) throws WireFormatException {
+        int at = position;
+        float[][] out = new float[rows][];
+        for (int r = 0; r < rows; r++) {
+            out[r] = floats(width, encoding);
+        }
+        Violation v = WireChecks.nonFiniteRows(out, what);
+        if (v != null) {
+            throw new WireFormatException(Reason.NON_FINITE, at + (long) encoding.bytes() * v.index(), v.message());
+        }
+        return out;
+    }
+
     /** Fails unless the cursor is at the end of the record. */
     void expectEnd(String after) throws WireFormatException {
         if (position != end) {
