@@ -710,7 +710,9 @@ public final class StatisticsStore implements AutoCloseable {
         int version = format.length == 4 ? KeyCodec.readInt32(format) : -1;
         if (version != FORMAT_VERSION) {
             throw new IOException("format version " + (version < 0 ? "<" + format.length + " bytes>" : version)
-                    + " is not supported; this build reads version " + FORMAT_VERSION);
+                    + " is not supported; this build reads version " + FORMAT_VERSION + " (version 2 replaced the KLL"
+                    + " sketches; delete the directory to rebuild the statistics from the topic, which the analyzer"
+                    + " then reads again from its start or retention: the archive skips what it holds)");
         }
         long stored = bucketMillis != null && bucketMillis.length == 8 ? KeyCodec.readInt64(bucketMillis) : -1;
         if (stored != config.bucketMillis()) {
