@@ -119,11 +119,8 @@ public final class BenchSketchCommand implements Callable<Integer> {
         for (int from = 0; from < samples; from += batch) {
             int to = Math.min(samples, from + batch);
             for (int j = 0; j < neurons; j++) {
-                NeuronSketch s = out[j];
-                float[] c = columns[j];
-                for (int i = from; i < to; i++) {
-                    s.update(c[i]);
-                }
+                // As the statistics store feeds it: one neuron's run at a time.
+                out[j].update(columns[j], from, to);
             }
         }
         return out;
