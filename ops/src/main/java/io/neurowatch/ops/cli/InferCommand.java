@@ -15,7 +15,6 @@ import io.neurowatch.ops.model.ModelOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -23,9 +22,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code neurowatch infer}: run a model with taps over images and publish its activations, as a service would. */
 @Command(name = "infer", mixinStandardHelpOptions = true, sortOptions = false,
@@ -35,9 +32,6 @@ import picocli.CommandLine.Spec;
 public final class InferCommand implements Callable<Integer> {
     /** Pipelined batches awaiting the broker's acknowledgement before inference waits for the oldest. */
     private static final int MAX_IN_FLIGHT = 16;
-
-    @Spec
-    CommandSpec spec;
 
     @Mixin
     ModelOptions modelOptions = new ModelOptions();
@@ -62,13 +56,8 @@ public final class InferCommand implements Callable<Integer> {
             description = "per channel over positions of a [B,C,H,W] output (default: ${DEFAULT-VALUE})")
     String pooling;
 
-    @Option(names = "--topic", defaultValue = "neurowatch.activations",
-            description = "activations topic (default: ${DEFAULT-VALUE})")
-    String topic;
-
-    @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092",
-            description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE})")
-    String bootstrap;
+    @Mixin
+    PublishOptions publish = new PublishOptions();
 
     @Option(names = "--model-id", paramLabel = "ID", description = "model id on the wire (default: --model's file "
             + "name without extension)")
@@ -91,10 +80,6 @@ public final class InferCommand implements Callable<Integer> {
                     + "images get ids from their file names")
     long firstSampleId;
 
-    @Option(names = "--producer-property", paramLabel = "KEY=VALUE",
-            description = "any Kafka producer property (SASL, TLS, ...); repeatable")
-    Map<String, String> producerProperties = new HashMap<>();
-
     @Override
     public Integer call() throws Exception {
         if (batchSize < 1 || limit < 0) {
@@ -115,13 +100,12 @@ public final class InferCommand implements Callable<Integer> {
                     + source.describe() + " has " + source.size() + " images");
         }
         String id = modelId != null ? modelId : stem(modelOptions.model);
-        Map<String, Object> props = new HashMap<>(producerProperties);
-        props.put("bootstrap.servers", bootstrap);
+        Map<String, Object> props = publish.producerConfig();
         try (TappedModel model = modelOptions.open(); KafkaRecordSink sink = new KafkaRecordSink(props)) {
             List<String> chosen = layers == null ? model.outputs() : List.copyOf(layers);
             chosen.forEach(model::indexOf);
             ImageTransform transform = transform(model);
-            ActivationPublisher publisher = new ActivationPublisher(sink, topic, id, modelVersion);
+            ActivationPublisher publisher = new ActivationPublisher(sink, publish.topic, id, modelVersion);
             ProgressBar bar = new ProgressBar(System.err, "infer", "images");
             ArrayDeque<CompletableFuture<Void>> inFlight = new ArrayDeque<>();
             long records = 0;
@@ -142,7 +126,7 @@ public final class InferCommand implements Callable<Integer> {
             }
             inFlight.forEach(CompletableFuture::join);
             System.out.printf("published %d images x %d layers (%d records) of %s to %s%n", n, chosen.size(),
-                    records, id, topic);
+                    records, id, publish.topic);
         }
         return 0;
     }
@@ -170,22 +154,9 @@ public final class InferCommand implements Callable<Integer> {
 
     /** Model input size and channels, with ImageNet normalisation when the model expects it. */
     private ImageTransform transform(TappedModel model) {
-        int[] hw = modelOptions.inputSize(model);
         int[] shape = model.inputShape();
         int c = channels != null ? channels : shape != null && shape.length == 3 ? shape[0] : 3;
-        ImageTransform t = ImageTransform.to(c, hw[0], hw[1]);
-        String scaling = spec.findOption("--input-scaling").getValue();
-        if ("unit".equalsIgnoreCase(scaling)) {
-            return t;
-        }
-        if (!"imagenet".equalsIgnoreCase(scaling)) {
-            throw new IllegalArgumentException("--input-scaling " + scaling + ": expected imagenet or unit");
-        }
-        if (c != 3) {
-            throw new IllegalArgumentException("--input-scaling imagenet needs a 3-channel model, this one takes " + c
-                    + "; pass --input-scaling unit");
-        }
-        return t.normalized(ImageTransform.IMAGENET_MEAN, ImageTransform.IMAGENET_STD);
+        return modelOptions.inputTransform(model, c);
     }
 
     private static int[][] conceptsOf(int[] classLabels, int from, int to) {

@@ -106,7 +106,7 @@ public final class ProbeCommand implements Callable<Integer> {
         int e = 0;
         StringBuilder samples = new StringBuilder("sample_id\tfile\n");
         try (TappedModel model = target.open(); TappedModel enc = ModelOptions.load(encoder, "auto", null)) {
-            ImageTransform tt = targetTransform(model);
+            ImageTransform tt = target.inputTransform(model, 3);
             ImageTransform et = scaled(ImageTransform.to(3, ehw[0], ehw[1]), encoderNormalisation,
                     "--encoder-normalisation");
             int encIndex = encoderOutput == null ? 0 : enc.indexOf(encoderOutput);
@@ -154,11 +154,6 @@ public final class ProbeCommand implements Callable<Integer> {
         System.out.printf("probe: %d images -> %s (activations [%d,%d], image embeddings [%d,%d])%n", n, out, n, d, n,
                 e);
         return 0;
-    }
-
-    private ImageTransform targetTransform(TappedModel model) {
-        int[] hw = target.inputSize(model);
-        return scaled(ImageTransform.to(3, hw[0], hw[1]), target.inputScaling(), "--input-scaling");
     }
 
     private static ImageTransform scaled(ImageTransform t, String scaling, String option) {

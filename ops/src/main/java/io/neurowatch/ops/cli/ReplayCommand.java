@@ -6,10 +6,10 @@ import io.neurowatch.core.ActivationSource;
 import io.neurowatch.core.LabelMatrix;
 import io.neurowatch.ops.stream.Replayer;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code neurowatch replay}: publish activations (and labels) from files, like an inference service would. */
@@ -40,13 +40,8 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--layer", required = true, description = "layer name")
     String layer;
 
-    @Option(names = "--topic", defaultValue = "neurowatch.activations",
-            description = "activations topic (default: ${DEFAULT-VALUE})")
-    String topic;
-
-    @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092",
-            description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE})")
-    String bootstrap;
+    @Mixin
+    PublishOptions publish = new PublishOptions();
 
     @Option(names = "--batch-size", defaultValue = "256", description = "samples per record (default: ${DEFAULT-VALUE})")
     int batchSize;
@@ -57,22 +52,17 @@ public final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--rate", defaultValue = "0", description = "samples per second, 0 = as fast as possible")
     double rate;
 
-    @Option(names = "--producer-property", paramLabel = "KEY=VALUE",
-            description = "any Kafka producer property (SASL, TLS, ...); repeatable")
-    Map<String, String> producerProperties = new HashMap<>();
-
     @Override
     public Integer call() throws Exception {
-        Map<String, Object> props = new HashMap<>(producerProperties);
-        props.put("bootstrap.servers", bootstrap);
+        Map<String, Object> props = publish.producerConfig();
         try (ActivationSource source = ActivationInputs.open(activations, dataset);
              KafkaRecordSink sink = new KafkaRecordSink(props)) {
             LabelMatrix lm = labels == null ? null : LabelReader.read(labels, labelsDataset);
             ProgressBar bar = new ProgressBar(System.err, "replay", "samples");
             long rows = source.rows();
-            long sent = Replayer.replay(source, lm, new Replayer.Options(model, modelVersion, layer, topic, batchSize,
-                    firstSampleId, rate, null), sink, done -> bar.update(done, rows));
-            System.out.printf("published %d samples of %s/%s to %s%n", sent, model, layer, topic);
+            long sent = Replayer.replay(source, lm, new Replayer.Options(model, modelVersion, layer, publish.topic,
+                    batchSize, firstSampleId, rate, null), sink, done -> bar.update(done, rows));
+            System.out.printf("published %d samples of %s/%s to %s%n", sent, model, layer, publish.topic);
         }
         return 0;
     }

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import io.neurowatch.analyzers.featureviz.ColourSpace;
 import io.neurowatch.analyzers.featureviz.LayerFunction;
 import io.neurowatch.connectors.model.SmallCnn;
+import io.neurowatch.connectors.model.ImageTransform;
 import io.neurowatch.connectors.model.TappedModel;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -95,6 +96,26 @@ public final class ModelOptions {
         return new int[] {shape[1], shape[2]};
     }
 
+    /**
+     * How images become this model's input: its input size, {@code channels} channels, and ImageNet normalisation
+     * unless {@code --input-scaling unit}. Used by every command that feeds images to {@code --model}.
+     *
+     * @throws IllegalArgumentException naming the option for an unknown scaling, or ImageNet scaling of a model
+     *     that does not take 3 channels
+     */
+    public ImageTransform inputTransform(TappedModel m, int channels) {
+        int[] hw = inputSize(m);
+        ImageTransform t = ImageTransform.to(channels, hw[0], hw[1]);
+        if (!imagenetInput()) {
+            return t;
+        }
+        if (channels != 3) {
+            throw new IllegalArgumentException("--input-scaling imagenet needs a 3-channel model, this one takes "
+                    + channels + "; pass --input-scaling unit");
+        }
+        return t.normalized(ImageTransform.IMAGENET_MEAN, ImageTransform.IMAGENET_STD);
+    }
+
     private int[] size() {
         return inputSize == null ? null : parseSize("--input-size", inputSize);
     }
@@ -122,11 +143,16 @@ public final class ModelOptions {
      * thing that needs gradients.
      */
     public LayerFunction layers(TappedModel m) {
+        return layers(m, imagenetInput());
+    }
+
+    /** Whether {@code --input-scaling} is {@code imagenet} (else {@code unit}); any other value is an error. */
+    private boolean imagenetInput() {
         String s = inputScaling.toLowerCase(Locale.ROOT);
         if (!s.equals("imagenet") && !s.equals("unit")) {
             throw new IllegalArgumentException("--input-scaling " + inputScaling + ": expected imagenet or unit");
         }
-        return layers(m, s.equals("imagenet"));
+        return s.equals("imagenet");
     }
 
     /** As {@link #layers(TappedModel)}; {@code imagenetInput} false for models trained on raw [0,1] pixels. */
