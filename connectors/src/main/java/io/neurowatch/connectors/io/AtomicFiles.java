@@ -15,7 +15,8 @@ import java.util.UUID;
  * Write-to-temp-then-rename, so that a reader (or a crash) never sees a half-written file: jhdf writes nothing until
  * close and does not truncate an existing file, and NPY/manifest files are read by other processes.
  *
- * <p>Stateless and thread-safe. Public (only {@link #writeAtomically}) for the stream archive's metadata files.
+ * <p>Stateless and thread-safe. Public (only {@link #writeAtomically}) for the stream archive's metadata files and
+ * the result files of the CLI.
  */
 public final class AtomicFiles {
     private AtomicFiles() {
@@ -84,6 +85,33 @@ public final class AtomicFiles {
                 while (b.hasRemaining()) {
                     ch.write(b);
                 }
+            }
+            publish(temp, target, true);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    /** Writes a file's content to a stream. */
+    @FunctionalInterface
+    public interface Content {
+        void writeTo(java.io.OutputStream out) throws IOException;
+    }
+
+    /**
+     * As {@link #writeAtomically(Path, byte[])}, streaming: {@code content} writes to a temp sibling (creating the
+     * target's directory if needed), which then replaces {@code target}. For files too large to build in memory.
+     *
+     * @throws IOException if writing fails; {@code target} is then unchanged and the temp file removed
+     */
+    public static void writeAtomically(Path target, Content content) throws IOException {
+        Path dir = target.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path temp = tempSibling(target);
+        try {
+            try (java.io.OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(temp,
+                    StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE))) {
+                content.writeTo(out);
             }
             publish(temp, target, true);
         } finally {

@@ -9,10 +9,9 @@ import io.neurowatch.analyzers.clipdissect.ConceptScore;
 import io.neurowatch.analyzers.clipdissect.DissectOutput;
 import io.neurowatch.analyzers.clipdissect.DissectResult;
 import io.neurowatch.analyzers.clipdissect.NeuronStatus;
+import io.neurowatch.connectors.io.AtomicFiles;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -35,11 +34,8 @@ public final class DissectResultsJson {
      */
     public static void write(Path target, DissectOutput out, Map<String, Object> inputs, List<String> warnings)
             throws IOException {
-        Path dir = target.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path temp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
-        try {
-            try (JsonGenerator json = new JsonFactory().createGenerator(temp.toFile(), JsonEncoding.UTF8)) {
+        AtomicFiles.writeAtomically(target, stream -> {
+            try (JsonGenerator json = new JsonFactory().createGenerator(stream, JsonEncoding.UTF8)) {
                 json.useDefaultPrettyPrinter();
                 json.writeStartObject();
                 json.writeStringField("function", out.params().function().wireName());
@@ -70,10 +66,7 @@ public final class DissectResultsJson {
                 json.writeEndArray();
                 json.writeEndObject();
             }
-            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+        });
     }
 
     /**

@@ -8,10 +8,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.neurowatch.analyzers.dora.Atlas;
 import io.neurowatch.analyzers.dora.DoraResult;
 import io.neurowatch.analyzers.dora.IndexPair;
+import io.neurowatch.connectors.io.AtomicFiles;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Map;
 
 /**
@@ -30,11 +29,8 @@ public final class DoraResultsJson {
      * @throws IOException if the file cannot be written
      */
     public static void write(Path target, DoraResult r, Map<String, Object> inputs, Atlas atlas) throws IOException {
-        Path dir = target.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path temp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
-        try {
-            try (JsonGenerator json = new JsonFactory().createGenerator(temp.toFile(), JsonEncoding.UTF8)) {
+        AtomicFiles.writeAtomically(target, stream -> {
+            try (JsonGenerator json = new JsonFactory().createGenerator(stream, JsonEncoding.UTF8)) {
                 json.useDefaultPrettyPrinter();
                 json.writeStartObject();
                 json.writeStringField("method", "DORA (data-agnostic analysis: EA distance + LOF)");
@@ -92,10 +88,7 @@ public final class DoraResultsJson {
                 }
                 json.writeEndObject();
             }
-            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(temp);
-        }
+        });
     }
 
     /**
