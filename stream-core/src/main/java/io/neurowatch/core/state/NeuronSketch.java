@@ -134,11 +134,57 @@ public final class NeuronSketch {
         }
     }
 
-    /** Adds {@code values[from]} to {@code values[to - 1]} in order, as {@link #update(float)} each. */
+    /** Values sorted per call into the keys of each store, a chunk at a time. */
+    private static final int CHUNK = 1024;
+
+    /**
+     * Adds {@code values[from]} to {@code values[to - 1]}; the same sketch (the same bytes) as {@link #update(float)}
+     * on each in order. Faster: a chunk of values is first split, without a branch per value, into the keys of
+     * each sign (zeros and non-finite values dropped), and each sign's keys are then counted in turn. Activations
+     * are about half zeros after a ReLU and half negative before one, so the per-value branches of
+     * {@link #update(float)} would be mispredicted half of the time.
+     */
     public void update(float[] values, int from, int to) {
-        for (int i = from; i < to; i++) {
-            update(values[i]);
+        int chunk = Math.min(CHUNK, Math.max(0, to - from));
+        int[] pos = new int[chunk];
+        int[] neg = new int[chunk];
+        int sh = shift;
+        float lo = min;
+        float hi = max;
+        long finite = 0;
+        long normal = 0;
+        for (int start = from; start < to; start += CHUNK) {
+            int end = Math.min(to, start + CHUNK);
+            int np = 0;
+            int nn = 0;
+            for (int i = start; i < end; i++) {
+                float v = values[i];
+                int raw = Float.floatToRawIntBits(v);
+                int magnitude = raw & 0x7FFF_FFFF;
+                // 1 for a finite value, then 1 for a normal one, each from the sign of a difference.
+                int isFinite = (magnitude - INFINITY_BITS) >>> 31;
+                int isNormal = isFinite & ((MIN_NORMAL_BITS - 1 - magnitude) >>> 31);
+                int isNegative = raw >>> 31;
+                finite += isFinite;
+                // NaN compares false, so it never becomes min or max; infinities are not finite but would.
+                if (isFinite != 0) {
+                    lo = v < lo ? v : lo;
+                    hi = v > hi ? v : hi;
+                }
+                int key = magnitude >>> sh;
+                pos[np] = key;
+                neg[nn] = key;
+                np += isNormal & (isNegative ^ 1);
+                nn += isNormal & isNegative;
+            }
+            positive.count(pos, np);
+            negative.count(neg, nn);
+            normal += np + nn;
         }
+        count += finite;
+        zeros += finite - normal;
+        min = lo;
+        max = hi;
     }
 
     /**
@@ -370,6 +416,25 @@ public final class NeuronSketch {
                 t += c;
             }
             return t;
+        }
+
+        /** Adds one to each of {@code keys[0..n)}, in order, as {@link #add} would. */
+        void count(int[] keys, int n) {
+            long[] c = counts;
+            int b = base;
+            int top = maxKey;
+            for (int k = 0; k < n; k++) {
+                int key = keys[k];
+                int i = key - b;
+                if (i >= 0 && key <= top) {
+                    c[i]++;
+                } else {
+                    add(key, 1);
+                    c = counts;
+                    b = base;
+                    top = maxKey;
+                }
+            }
         }
 
         void add(int key, long n) {

@@ -153,6 +153,38 @@ class NeuronSketchTest {
     }
 
     @Test
+    void bulkUpdateGivesTheBytesOfOneUpdatePerValue() {
+        Random rnd = new Random(3);
+        for (int t = 0; t < 500; t++) {
+            int n = rnd.nextInt(3000); // across the bulk path's chunks of 1024
+            float[] v = new float[n];
+            int kind = t % 5;
+            for (int i = 0; i < n; i++) {
+                double g = rnd.nextGaussian() * Math.pow(10, rnd.nextInt(12) - 6);
+                v[i] = switch (kind) {
+                    case 0 -> (float) g;
+                    case 1 -> (float) Math.max(0, g); // ReLU: half zeros
+                    case 2 -> rnd.nextInt(40) == 0 ? Float.NaN
+                            : rnd.nextInt(40) == 0 ? Float.NEGATIVE_INFINITY : (float) g;
+                    case 3 -> rnd.nextInt(3) == 0 ? Float.MIN_VALUE * rnd.nextInt(5) : (float) g; // subnormals
+                    default -> rnd.nextBoolean() ? -0.0f : (float) (g * 1e30); // -0 and collapsing magnitudes
+                };
+            }
+            int bits = 1 + t % 8;
+            NeuronSketch one = NeuronSketch.create(bits);
+            for (float x : v) {
+                one.update(x);
+            }
+            NeuronSketch bulk = NeuronSketch.create(bits);
+            int split = rnd.nextInt(n + 1);
+            bulk.update(v, 0, split);
+            bulk.update(v, split, n);
+            assertArrayEquals(one.toBytes(), bulk.toBytes(), "case " + t + " (kind " + kind + ", n " + n + ")");
+            assertEquals(one.count(), bulk.count());
+        }
+    }
+
+    @Test
     void nonFiniteValuesAreIgnoredAndAnEmptySketchGivesNaN() {
         NeuronSketch s = NeuronSketch.create(NeuronSketch.DEFAULT_PRECISION_BITS);
         assertTrue(Double.isNaN(s.quantiles(0.5)[0]));
