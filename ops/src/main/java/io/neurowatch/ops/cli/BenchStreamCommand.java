@@ -72,6 +72,12 @@ public final class BenchStreamCommand implements Callable<Integer> {
                     + "compiled the hot paths (0 = none; default: ${DEFAULT-VALUE})")
     int warmupSamples;
 
+    @Option(names = "--warmup-rounds", defaultValue = "2",
+            description = "times both sides read the warm-up samples, each time with a fresh analyzer: the second "
+                    + "round runs the code the first one had compiled, so the JIT gets to its final tier "
+                    + "(default: ${DEFAULT-VALUE})")
+    int warmupRounds;
+
     @Option(names = "--work-dir", defaultValue = "work/bench-stream", description = "(default: ${DEFAULT-VALUE})")
     Path workDir;
 
@@ -98,29 +104,41 @@ public final class BenchStreamCommand implements Callable<Integer> {
                         (long) records * batch, records, bytes / 1e6, secs, (long) warmupRecords * batch);
             }
             if (warmupRecords > 0) {
-                // Both sides once over a separate topic, untimed: the JIT compiles the analyzer's hot paths (and
-                // the consumer's), which would otherwise take a good part of a short timed phase.
+                // Both sides over a separate topic, untimed: the JIT compiles the analyzer's hot paths (and the
+                // consumer's), which would otherwise take a good part of a short timed phase.
                 long w0 = System.nanoTime();
-                bareConsumer(client, "bench.warmup", "bench-ceiling-warmup", warmupRecords);
-                runAnalyzer(config(broker, run.resolve("warmup-analyzer"), "bench.warmup"),
-                        (long) warmupRecords * batch, false);
-                System.out.printf("warm-up: both sides over %,d samples in %.1f s (untimed)%n",
+                for (int round = 0; round < warmupRounds; round++) {
+                    bareConsumer(client, "bench.warmup", "bench-ceiling-warmup-" + round, warmupRecords);
+                    runAnalyzer(config(broker, run.resolve("warmup-analyzer-" + round), "bench.warmup"),
+                            (long) warmupRecords * batch, false);
+                }
+                System.out.printf("warm-up: both sides %d x over %,d samples in %.1f s (untimed)%n", warmupRounds,
                         (long) warmupRecords * batch, (System.nanoTime() - w0) / 1e9);
             }
+            JitQuiet.await("before the ceiling");
             long cpu0 = processCpuNanos();
             double ceiling = bareConsumer(client, "bench.act", "bench-ceiling", records);
             double ceilingCpu = (processCpuNanos() - cpu0) / 1e3 / ((double) records * batch);
             System.out.printf("ceiling  (bare KafkaConsumer): %,.0f samples/s, %.1f MB/s, process CPU %.1f us/sample "
                     + "(broker included)%n", ceiling, ceiling * bytes / ((double) records * batch) / 1e6, ceilingCpu);
 
+            JitQuiet.await("before the analyzer");
             AnalyzerConfig cfg = config(broker, run.resolve("analyzer"), "bench.act");
             long target = (long) records * batch;
             Throughput t = runAnalyzer(cfg, target, true);
-            System.out.printf("analyzer (archive + statistics): %,.0f samples/s, %.1f MB/s, ratio to ceiling "
-                    + "%.2f%n", t.rate(), t.rate() * bytes / (double) target / 1e6, t.rate() / ceiling);
+            System.out.printf("analyzer (archive + statistics): %,.0f samples/s, %.1f MB/s, ratio to the first "
+                    + "ceiling %.2f%n", t.rate(), t.rate() * bytes / (double) target / 1e6, t.rate() / ceiling);
             System.out.printf("  process CPU %.1f us/sample (%.1fx the ceiling's); records per statistics write: "
                     + "mean %.1f; source: %s%n", t.cpuMicrosPerSample(), t.cpuMicrosPerSample() / ceilingCpu,
                     t.recordsPerWrite(), t.source());
+
+            // The ceiling again after the analyzer: the two bracket it, so drift of the machine during the run
+            // shows, and the ratio is taken against their mean.
+            JitQuiet.await("before the second ceiling");
+            double ceiling2 = bareConsumer(client, "bench.act", "bench-ceiling-2", records);
+            double mean = (ceiling + ceiling2) / 2;
+            System.out.printf("ceiling again: %,.0f samples/s; ratio of the analyzer to the mean ceiling (%,.0f): "
+                    + "%.2f%n", ceiling2, mean, t.rate() / mean);
 
             // Latency: a fresh analyzer (it resumes at the end of the topic) under a paced live stream, so the
             // figure is produce -> statistics time without the backlog of the throughput phase.
