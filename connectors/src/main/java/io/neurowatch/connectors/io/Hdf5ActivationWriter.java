@@ -230,6 +230,26 @@ public final class Hdf5ActivationWriter implements AutoCloseable {
                                   Map<String, ?> extraDatasets, Map<String, ?> rootAttributes) throws IOException {
         Path temp = AtomicFiles.tempSibling(target);
         try {
+            if (o.chunkRows() == 0) {
+                // Contiguous and unfiltered: one sequential pass, without jhdf's encoding copies.
+                Map<String, Object> yAttributes = new java.util.LinkedHashMap<>();
+                if (o.featureShape() != null) {
+                    yAttributes.put("feature_shape", o.featureShape());
+                }
+                if (o.layer() != null) {
+                    yAttributes.put("layer", o.layer());
+                }
+                if (o.modelId() != null) {
+                    yAttributes.put("model_id", o.modelId());
+                }
+                List<ContiguousHdf5Writer.Dataset> datasets = new ArrayList<>();
+                datasets.add(new ContiguousHdf5Writer.Dataset(Hdf5ActivationSource.DEFAULT_DATASET, data,
+                        yAttributes));
+                extraDatasets.forEach((k, v) -> datasets.add(new ContiguousHdf5Writer.Dataset(k, v, Map.of())));
+                ContiguousHdf5Writer.write(temp, datasets, rootAttributes);
+                AtomicFiles.publish(temp, target, replace);
+                return;
+            }
             try (WritableHdfFile w = HdfFile.write(temp)) {
                 DatasetCreationOptions dco = DatasetCreationOptions.DEFAULT;
                 if (o.chunkRows() > 0) {

@@ -22,13 +22,24 @@ class ArchiveH5pyTest {
 
     @Test
     void h5pyReadsSegmentsWithSampleIdsTimestampsLabelsAndOffsets() throws IOException {
+        h5pyReadsTheArchive(ArchiveOptions.defaults());
+    }
+
+    /** The analyzer's default: contiguous, unfiltered segments from the archive's own writer. */
+    @Test
+    void h5pyReadsContiguousSegments() throws IOException {
+        ArchiveOptions defaults = ArchiveOptions.defaults();
+        h5pyReadsTheArchive(defaults.withWriteOptions(defaults.writeOptions().contiguous()));
+    }
+
+    private void h5pyReadsTheArchive(ArchiveOptions options) throws IOException {
         TestFiles.assumeH5py();
         List<Rec> recs = new ArrayList<>();
         for (int k = 0; k < 7; k++) {
             // Records 0 and 1 carry no labels: with 3 rows per segment the first segment has none (padding).
             recs.add(record("vit/b16", "blocks.4", 3, k % 2, 40 + k, 1 + k % 2, 5_000L * k, k >= 2));
         }
-        try (StreamArchive a = StreamArchive.open(tmp, ArchiveOptions.defaults().withRowsPerSegment(3)
+        try (StreamArchive a = StreamArchive.open(tmp, options.withRowsPerSegment(3)
                 .withMaxSegmentAge(null))) {
             for (Rec r : recs) {
                 r.append(a);

@@ -65,8 +65,10 @@ public record AnalyzerConfig(String bootstrapServers, String groupId, Topics top
     public static AnalyzerConfig defaults(String bootstrapServers, Path workDir) {
         return new AnalyzerConfig(bootstrapServers, "neurowatch-analyzer", Topics.defaults(), 3, Map.of(), workDir,
                 64 << 20, ArchiveOptions.defaults().withWriteOptions(
-                        // Uncompressed chunks: deflate costs more than the rest of ingestion together.
-                        io.neurowatch.connectors.io.Hdf5WriteOptions.defaults().withCompression(0, false)), null, StatisticsStoreConfig.defaults(), true, 10_000,
+                        // Contiguous and uncompressed: deflate costs more than the rest of ingestion together,
+                        // and unfiltered segments are written in one sequential pass.
+                        io.neurowatch.connectors.io.Hdf5WriteOptions.defaults().contiguous()), null,
+                StatisticsStoreConfig.defaults(), true, 10_000,
                 Duration.ofSeconds(30), WindowSpec.all(), InvertParams.of(3, 3).withFractions(0.002, 0.5), null,
                 Runtime.getRuntime().availableProcessors(), AlertSettings.defaults(),
                 ClipSettings.defaults(), null, 10_000);

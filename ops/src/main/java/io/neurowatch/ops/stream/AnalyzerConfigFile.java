@@ -4,6 +4,7 @@ import io.neurowatch.analyzers.invert.InvertParams;
 import io.neurowatch.analyzers.invert.Mode;
 import io.neurowatch.connectors.archive.RetentionPolicy;
 import io.neurowatch.connectors.archive.WindowSpec;
+import io.neurowatch.connectors.io.Hdf5WriteOptions;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -120,10 +121,9 @@ public final class AnalyzerConfigFile {
                         c.archive().rowsPerSegment(), source))
                         .withMaxSegmentAge(settings.containsKey("archive.max-segment-age")
                                 ? duration(settings, "archive.max-segment-age", source) : c.archive().maxSegmentAge())
-                        .withWriteOptions(c.archive().writeOptions().withCompression(
+                        .withWriteOptions(archiveWriteOptions(c.archive().writeOptions(),
                                 integer(settings, "archive.compression", c.archive().writeOptions().deflateLevel(),
-                                        source), settings.containsKey("archive.compression")
-                                        && !settings.get("archive.compression").equals("0"))),
+                                        source))),
                 retention, statistics(settings, c.statistics(), source),
                 Boolean.parseBoolean(settings.getOrDefault("stats.track-concepts", String.valueOf(c.trackConcepts()))),
                 longValue(settings, "label.every-samples", c.labelEverySamples(), source),
@@ -297,5 +297,17 @@ public final class AnalyzerConfigFile {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(source + ": " + key + " = '" + v + "' is not a number");
         }
+    }
+
+    /**
+     * Deflate needs chunked storage: a level above 0 gives chunks (1024, 256) with byte shuffle and deflate, 0 gives
+     * contiguous, unfiltered segments (the fast path).
+     */
+    private static Hdf5WriteOptions archiveWriteOptions(Hdf5WriteOptions current, int deflateLevel) {
+        if (deflateLevel == 0) {
+            return current.contiguous();
+        }
+        Hdf5WriteOptions d = Hdf5WriteOptions.defaults();
+        return current.withChunks(d.chunkRows(), d.chunkCols()).withCompression(deflateLevel, true);
     }
 }
