@@ -231,61 +231,62 @@ public final class Hdf5ActivationWriter implements AutoCloseable {
         Path temp = AtomicFiles.tempSibling(target);
         try {
             if (o.chunkRows() == 0) {
-                // Contiguous and unfiltered: one sequential pass, without jhdf's encoding copies.
-                Map<String, Object> yAttributes = new java.util.LinkedHashMap<>();
-                if (o.featureShape() != null) {
-                    yAttributes.put("feature_shape", o.featureShape());
-                }
-                if (o.layer() != null) {
-                    yAttributes.put("layer", o.layer());
-                }
-                if (o.modelId() != null) {
-                    yAttributes.put("model_id", o.modelId());
-                }
-                List<ContiguousHdf5Writer.Dataset> datasets = new ArrayList<>();
-                datasets.add(new ContiguousHdf5Writer.Dataset(Hdf5ActivationSource.DEFAULT_DATASET, data,
-                        yAttributes));
-                extraDatasets.forEach((k, v) -> datasets.add(new ContiguousHdf5Writer.Dataset(k, v, Map.of())));
-                ContiguousHdf5Writer.write(temp, datasets, rootAttributes);
-                AtomicFiles.publish(temp, target, replace);
-                return;
-            }
-            try (WritableHdfFile w = HdfFile.write(temp)) {
-                DatasetCreationOptions dco = DatasetCreationOptions.DEFAULT;
-                if (o.chunkRows() > 0) {
-                    DatasetCreationOptions.Builder b = DatasetCreationOptions.builder()
-                            .chunkDimensions(Math.min(o.chunkRows(), data.length),
-                                    Math.min(o.chunkCols(), data[0].length));
-                    if (o.shuffle()) {
-                        b.shuffle();
-                    }
-                    if (o.deflateLevel() > 0) {
-                        b.deflate(o.deflateLevel());
-                    }
-                    dco = b.build();
-                }
-                WritableDataset ds = w.putDataset(Hdf5ActivationSource.DEFAULT_DATASET, data, dco);
-                if (o.featureShape() != null) {
-                    ds.putAttribute("feature_shape", o.featureShape());
-                }
-                if (o.layer() != null) {
-                    ds.putAttribute("layer", o.layer());
-                }
-                if (o.modelId() != null) {
-                    ds.putAttribute("model_id", o.modelId());
-                }
-                for (Map.Entry<String, ?> e : extraDatasets.entrySet()) {
-                    w.putDataset(e.getKey(), e.getValue());
-                }
-                for (Map.Entry<String, ?> e : rootAttributes.entrySet()) {
-                    w.putAttribute(e.getKey(), e.getValue());
-                }
-            } catch (HdfException e) {
-                throw new IOException(target + ": writing HDF5 failed: " + e.getMessage(), e);
+                writeContiguous(temp, data, o, extraDatasets, rootAttributes);
+            } else {
+                writeChunked(temp, data, o, extraDatasets, rootAttributes);
             }
             AtomicFiles.publish(temp, target, replace);
         } finally {
             Files.deleteIfExists(temp);
+        }
+    }
+
+    /** The attributes of {@code Y}: those of the options that are set. */
+    private static Map<String, Object> yAttributes(Hdf5WriteOptions o) {
+        Map<String, Object> a = new java.util.LinkedHashMap<>();
+        if (o.featureShape() != null) {
+            a.put("feature_shape", o.featureShape());
+        }
+        if (o.layer() != null) {
+            a.put("layer", o.layer());
+        }
+        if (o.modelId() != null) {
+            a.put("model_id", o.modelId());
+        }
+        return a;
+    }
+
+    /** Contiguous and unfiltered: one sequential pass, without jhdf's encoding copies. */
+    private static void writeContiguous(Path file, float[][] data, Hdf5WriteOptions o, Map<String, ?> extraDatasets,
+                                        Map<String, ?> rootAttributes) throws IOException {
+        List<ContiguousHdf5Writer.Dataset> datasets = new ArrayList<>();
+        datasets.add(new ContiguousHdf5Writer.Dataset(Hdf5ActivationSource.DEFAULT_DATASET, data, yAttributes(o)));
+        extraDatasets.forEach((k, v) -> datasets.add(new ContiguousHdf5Writer.Dataset(k, v, Map.of())));
+        ContiguousHdf5Writer.write(file, datasets, rootAttributes);
+    }
+
+    /** Chunked, with the options' shuffle and deflate, through jhdf. */
+    private static void writeChunked(Path file, float[][] data, Hdf5WriteOptions o, Map<String, ?> extraDatasets,
+                                     Map<String, ?> rootAttributes) throws IOException {
+        try (WritableHdfFile w = HdfFile.write(file)) {
+            DatasetCreationOptions.Builder b = DatasetCreationOptions.builder()
+                    .chunkDimensions(Math.min(o.chunkRows(), data.length), Math.min(o.chunkCols(), data[0].length));
+            if (o.shuffle()) {
+                b.shuffle();
+            }
+            if (o.deflateLevel() > 0) {
+                b.deflate(o.deflateLevel());
+            }
+            WritableDataset ds = w.putDataset(Hdf5ActivationSource.DEFAULT_DATASET, data, b.build());
+            yAttributes(o).forEach(ds::putAttribute);
+            for (Map.Entry<String, ?> e : extraDatasets.entrySet()) {
+                w.putDataset(e.getKey(), e.getValue());
+            }
+            for (Map.Entry<String, ?> e : rootAttributes.entrySet()) {
+                w.putAttribute(e.getKey(), e.getValue());
+            }
+        } catch (HdfException e) {
+            throw new IOException(file + ": writing HDF5 failed: " + e.getMessage(), e);
         }
     }
 }
