@@ -96,6 +96,9 @@ public final class Analyzer implements AutoCloseable {
     private final io.micrometer.core.instrument.DistributionSummary statsWriteRecords;
     private final Counter lateMatched;
     private final Counter lateUnmatched;
+    private final Counter earlyJoined;
+    /** Models with stored annotations, so batches of the others skip the lookup; writer thread only. */
+    private final Map<String, Boolean> annotatedModels = new HashMap<>();
     private final Counter artifactAlerts;
     private final Counter infectedAlerts;
     private final Timer alertLatency;
@@ -172,6 +175,7 @@ public final class Analyzer implements AutoCloseable {
                 .description("records whose statistics one RocksDB write carries").register(metrics);
         this.lateMatched = metrics.counter("neurowatch.annotations.late", "joined", "matched");
         this.lateUnmatched = metrics.counter("neurowatch.annotations.late", "joined", "unmatched");
+        this.earlyJoined = metrics.counter("neurowatch.annotations.late", "joined", "early");
         this.artifactAlerts = metrics.counter("neurowatch.alerts", "type", "artifact");
         this.infectedAlerts = metrics.counter("neurowatch.alerts", "type", "infected_neuron");
         this.alertLatency = Timer.builder("neurowatch.alert.latency")
@@ -304,6 +308,9 @@ public final class Analyzer implements AutoCloseable {
             }
             if (!consumed.isEmpty()) {
                 annotations.apply(good, consumed);
+                for (io.neurowatch.core.state.AnnotationStore.Annotation a : good) {
+                    annotatedModels.put(a.model(), true);
+                }
                 // New annotations change the labels of archived samples: they count towards the next label run.
                 samplesSinceLabel += good.size();
                 for (SourceOffset pos : consumed) {
@@ -574,6 +581,7 @@ public final class Analyzer implements AutoCloseable {
                     // Only records whose statistics are new: a record replayed after a crash has been scored.
                     score(batch, r);
                     pendingStats.add(layerBatch(batch, decoded.rows()), r);
+                    joinEarlyAnnotations(batch, decoded.rows());
                 }
                 if (needsStats) {
                     pendingStats.consumed(pos);
@@ -592,6 +600,34 @@ public final class Analyzer implements AutoCloseable {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    /**
+     * On the writer, for a record whose statistics are new and that carries no labels: annotations stored before
+     * its activations arrived (unmatched then) reach the histograms with this record's rows, in the same
+     * statistics write as its offset, so each (sample, layer) counts once across restarts. An annotation processed
+     * later finds the sample counted and leaves the histograms alone.
+     */
+    private void joinEarlyAnnotations(ActivationBatch b, float[][] rows) throws IOException {
+        ConceptLabels inline = b.labels();
+        if (!lateHistograms() || (inline != null && inline.conceptIds().length > 0)
+                || !annotatedModels.computeIfAbsent(b.modelId(), annotations::hasAnnotations)) {
+            return;
+        }
+        int[][] found = annotations.lookup(b.modelId(), b.sampleIds());
+        List<RecentActivations.Row> matched = new ArrayList<>();
+        long[] ts = b.timestampsMillis();
+        for (int i = 0; i < found.length; i++) {
+            if (found[i] != null) {
+                matched.add(new RecentActivations.Row(ts[i], rows[i], found[i]));
+                recent.markCounted(b.modelId(), b.sampleId(i));
+            }
+        }
+        LayerBatch update = RecentActivations.labelsUpdate(b.modelId(), b.layer(), matched, this::conceptId);
+        if (update != null) {
+            pendingStats.addLabels(update);
+        }
+        earlyJoined.increment(matched.size());
     }
 
     /** On the writer: applies the pending statistics and their offsets in one RocksDB write. */

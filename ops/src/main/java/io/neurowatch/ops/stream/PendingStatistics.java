@@ -26,6 +26,11 @@ final class PendingStatistics {
         values += (long) update.rows() * update.neurons();
     }
 
+    /** A labels-only update (annotations joined to a record's rows), written with that record's offset. */
+    void addLabels(LayerBatch update) {
+        updates.add(update);
+    }
+
     /** A consumed record whose offset the next write must carry (with or without statistics: dead letters). */
     void consumed(SourceOffset offset) {
         offsets.add(offset);

@@ -22,7 +22,8 @@ import java.util.function.IntFunction;
  *
  * <p>A sample counts once: if it arrived with inline labels, or an earlier annotation already reached the
  * histograms, a later annotation changes only the label runs (histograms cannot take a count back). Nothing here
- * survives a restart: annotations of samples from before it are unmatched for the histograms.
+ * survives a restart: annotations of samples from before it are unmatched for the histograms. (An annotation that
+ * comes before its activations is joined by the analyzer when they arrive, from the annotation store.)
  *
  * <p>Not thread-safe (the analyzer's writer thread).
  */
@@ -102,32 +103,56 @@ final class RecentActivations {
         }
         List<LayerBatch> updates = new ArrayList<>();
         byLayer.forEach((model, layers) -> layers.forEach((layer, rows) -> {
-            TreeSet<Integer> present = new TreeSet<>();
-            for (Row r : rows) {
-                for (int c : r.concepts()) {
-                    present.add(c);
-                }
+            LayerBatch u = labelsUpdate(model, layer, rows, conceptName);
+            if (u != null) {
+                updates.add(u);
             }
-            if (present.isEmpty()) {
-                return; // every annotation said "no concept": nothing is positive, so nothing to compare
-            }
-            List<Integer> ids = new ArrayList<>(present);
-            LabelMatrix.Builder labels = LabelMatrix.builder(rows.size(), ids.size());
-            long[] ts = new long[rows.size()];
-            float[][] acts = new float[rows.size()][];
-            for (int i = 0; i < rows.size(); i++) {
-                ts[i] = rows.get(i).timestamp();
-                acts[i] = rows.get(i).activations();
-                for (int c : rows.get(i).concepts()) {
-                    labels.set(i, ids.indexOf(c));
-                }
-            }
-            updates.add(LayerBatch.lateLabels(model, layer, ts, acts, ids.stream().map(conceptName::apply).toList(),
-                    labels.build()));
         }));
         return new Joined(updates, matched, unmatched);
     }
 
-    private record Row(long timestamp, float[] activations, int[] concepts) {
+    /**
+     * Marks a sample whose labels reached the histograms by another way (an annotation that was stored before its
+     * activations arrived), so that a later annotation does not count it again.
+     */
+    void markCounted(String model, long sampleId) {
+        Map<Long, Sample> samples = byModel.get(model);
+        Sample s = samples == null ? null : samples.get(sampleId);
+        if (s != null) {
+            s.counted = true;
+        }
+    }
+
+    /**
+     * The labels-only histogram update of annotated rows of one layer: positive for each row's own concepts and
+     * negative for the other concepts of the update; null if no row names a concept (nothing to compare).
+     */
+    static LayerBatch labelsUpdate(String model, String layer, List<Row> rows, IntFunction<String> conceptName) {
+        TreeSet<Integer> present = new TreeSet<>();
+        for (Row r : rows) {
+            for (int c : r.concepts()) {
+                present.add(c);
+            }
+        }
+        if (present.isEmpty()) {
+            return null;
+        }
+        List<Integer> ids = new ArrayList<>(present);
+        LabelMatrix.Builder labels = LabelMatrix.builder(rows.size(), ids.size());
+        long[] ts = new long[rows.size()];
+        float[][] acts = new float[rows.size()][];
+        for (int i = 0; i < rows.size(); i++) {
+            ts[i] = rows.get(i).timestamp();
+            acts[i] = rows.get(i).activations();
+            for (int c : rows.get(i).concepts()) {
+                labels.set(i, ids.indexOf(c));
+            }
+        }
+        return LayerBatch.lateLabels(model, layer, ts, acts, ids.stream().map(conceptName::apply).toList(),
+                labels.build());
+    }
+
+    /** One annotated row: its time, its activations in one layer, its concept ids. */
+    record Row(long timestamp, float[] activations, int[] concepts) {
     }
 }

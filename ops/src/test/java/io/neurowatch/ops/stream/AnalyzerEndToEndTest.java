@@ -246,6 +246,74 @@ class AnalyzerEndToEndTest {
         }
     }
 
+    @Test
+    void annotationsThatComeBeforeTheirActivationsReachTheHistogramsWhenTheyArrive(EmbeddedKafkaBroker broker)
+            throws Exception {
+        int n = 1000;
+        int d = 3;
+        PlantedConcepts data = PlantedConcepts.generate(5, n, 6, d, 2.5);
+        Topics topics = new Topics("early.act", "early.ann", "early.labels", "early.events", "early.dlq",
+                "early.alerts");
+        AnalyzerConfig cfg = AnalyzerConfig.defaults(broker.bootstrapServers(), work.resolve("early"))
+                .withTopics(topics).withGroupId("early")
+                .withLabelling(0, null, WindowSpec.all(), InvertParams.of(2, 3).withFractions(0.01, 0.5));
+        Map<String, Object> client = Map.of("bootstrap.servers", broker.bootstrapServers());
+        SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+        try (Analyzer analyzer = new Analyzer(cfg, metrics, s -> { });
+             KafkaRecordSink sink = new KafkaRecordSink(new HashMap<>(client))) {
+            analyzer.start();
+            // Even samples are annotated before any activation arrives: unmatched at first, stored.
+            annotate(sink, "early.ann", data, 0, n);
+            Waits.await(() -> metrics.counter("neurowatch.annotations.late", "joined", "unmatched").count() == n / 2,
+                    Duration.ofSeconds(60), "early annotations stored");
+            Replayer.replay(data.activations(), null, new Replayer.Options("m", "1", "pool", "early.act", 100, 0, 0,
+                    null), sink, x -> { });
+            Waits.await(() -> analyzer.sampleCount() == n, Duration.ofSeconds(60), "activations");
+            Waits.await(() -> metrics.counter("neurowatch.annotations.late", "joined", "early").count() == n / 2,
+                    Duration.ofSeconds(60), "early annotations joined with their activations");
+            // Odd samples are annotated afterwards (the late path); the even ones again, which must not count twice.
+            annotate(sink, "early.ann", data, 1, n);
+            annotate(sink, "early.ann", data, 0, n);
+            Waits.await(() -> metrics.counter("neurowatch.annotations.late", "joined", "matched").count() == n,
+                    Duration.ofSeconds(60), "late annotations joined");
+            assertNull(analyzer.failure());
+        }
+        // Every sample's labels reached the histograms exactly once: positives are exact per (neuron, concept).
+        try (StatisticsStore stats = StatisticsStore.open(work.resolve("early").resolve("state"),
+                StatisticsStoreConfig.defaults())) {
+            for (int j = 0; j < d; j++) {
+                assertEquals(n, stats.count("m", "pool", j), "sketch count of neuron " + j);
+                for (int c = 0; c < 6; c++) {
+                    long positives = 0;
+                    for (int i = 0; i < n; i++) {
+                        positives += data.labels().get(i, c) ? 1 : 0;
+                    }
+                    AurocEstimate est = stats.auroc("m", "pool", j, "c" + c);
+                    assertEquals(positives, est.positives(), "positives of neuron " + j + ", c" + c);
+                    assertTrue(est.positives() + est.negatives() <= n, est.toString());
+                }
+            }
+        }
+    }
+
+    /** Sends the annotations (true concepts) of samples {@code first}, {@code first + 2}, ... below {@code n}. */
+    private static void annotate(KafkaRecordSink sink, String topic, PlantedConcepts data, int first, int n) {
+        List<reactor.core.publisher.Mono<?>> sends = new ArrayList<>();
+        for (int i = first; i < n; i += 2) {
+            List<Integer> ids = new ArrayList<>();
+            for (int c = 0; c < data.labels().concepts(); c++) {
+                if (data.labels().get(i, c)) {
+                    ids.add(c);
+                }
+            }
+            io.neurowatch.core.wire.SampleAnnotation a = io.neurowatch.core.wire.SampleAnnotation.of("m", i,
+                    ids.stream().mapToInt(Integer::intValue).toArray());
+            sends.add(sink.send(topic, a.key().getBytes(StandardCharsets.UTF_8),
+                    io.neurowatch.core.wire.SampleAnnotationCodec.encode(a), null));
+        }
+        reactor.core.publisher.Flux.concat(sends).blockLast();
+    }
+
     /** Mann-Whitney AUROC, ties one half. */
     private static double exactAuroc(List<Double> pos, List<Double> neg) {
         double wins = 0;

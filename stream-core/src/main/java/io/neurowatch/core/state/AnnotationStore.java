@@ -142,6 +142,17 @@ public final class AnnotationStore implements AutoCloseable {
         }
     }
 
+    /** Whether any annotation of {@code model} is stored (one seek). */
+    public boolean hasAnnotations(String model) {
+        checkOpen();
+        byte[] prefix = key(model, 0);
+        int n = prefix.length - 8; // the model's bytes and the separator
+        try (RocksIterator it = db.newIterator(labels)) {
+            it.seek(java.util.Arrays.copyOf(prefix, n));
+            return it.isValid() && java.util.Arrays.equals(it.key(), 0, n, prefix, 0, n);
+        }
+    }
+
     /** Next offset to read per partition of the annotations topic. */
     public Map<SourcePartition, Long> committedOffsets() {
         checkOpen();

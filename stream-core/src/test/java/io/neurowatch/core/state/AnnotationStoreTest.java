@@ -2,8 +2,10 @@ package io.neurowatch.core.state;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -31,6 +33,11 @@ class AnnotationStoreTest {
             assertArrayEquals(new int[0], got[2]);
             assertEquals(Map.of(new SourcePartition("ann", 0), 43L, new SourcePartition("ann", 1), 4L),
                     s.committedOffsets());
+            assertTrue(s.hasAnnotations("m"));
+            assertTrue(s.hasAnnotations("other"));
+            assertFalse(s.hasAnnotations("o"), "a prefix of a model's name is another model");
+            assertFalse(s.hasAnnotations("otherwise"));
+            assertFalse(s.hasAnnotations("zzz"), "past the last key");
             s.close();
             assertThrows(IllegalStateException.class, () -> s.lookup("m", new long[] {7}));
         }
