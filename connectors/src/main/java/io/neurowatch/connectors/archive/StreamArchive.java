@@ -52,6 +52,8 @@ import java.util.concurrent.TimeUnit;
  * {@link IllegalArgumentException}s, use after {@link #close()} {@link IllegalStateException}.
  */
 public final class StreamArchive implements AutoCloseable {
+    /** As {@code conceptCount} of {@link #window}: one more than the largest concept index in the window's rows. */
+    public static final int CONCEPTS_FROM_LABELS = -1;
     private static final Logger LOG = LoggerFactory.getLogger(StreamArchive.class);
     private static final Comparator<LayerKey> BY_NAME =
             Comparator.comparing(LayerKey::model).thenComparing(LayerKey::layer);
@@ -349,7 +351,8 @@ public final class StreamArchive implements AutoCloseable {
      * Opens a window over a layer's flushed, retained rows. Buffered rows are not visible. The window pins its
      * segment files against retention until closed.
      *
-     * @param conceptCount C, the number of label columns; every stored concept index must be below it
+     * @param conceptCount C, the number of label columns; every stored concept index must be below it; or
+     *     {@link #CONCEPTS_FROM_LABELS}
      * @throws IllegalArgumentException if the layer is not in the archive, or a concept index is {@code >= C}
      * @throws IOException if a segment cannot be read (the message names the file)
      */

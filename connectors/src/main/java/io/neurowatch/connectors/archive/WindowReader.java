@@ -23,13 +23,15 @@ final class WindowReader {
     }
 
     /**
-     * @throws IllegalArgumentException if {@code conceptCount} is negative, a stored concept index is not below it,
-     *     or the window has more rows than one column array holds
+     * @param conceptCount C, or {@link StreamArchive#CONCEPTS_FROM_LABELS} for one more than the largest concept index
+     *     stored in the window's rows
+     * @throws IllegalArgumentException if {@code conceptCount} is negative (and not the marker), a stored concept
+     *     index is not below it, or the window has more rows than one column array holds
      * @throws FileFormatException if a segment does not match its manifest entry
      */
     static ArchiveWindow open(LayerKey key, Path dir, LayerManifest m, WindowSpec spec, int conceptCount,
                               SegmentPins pins) throws IOException {
-        if (conceptCount < 0) {
+        if (conceptCount < 0 && conceptCount != StreamArchive.CONCEPTS_FROM_LABELS) {
             throw new IllegalArgumentException(key + ": concept count " + conceptCount + " is negative");
         }
         List<SegmentInfo> all = m.segments();
@@ -37,7 +39,7 @@ final class WindowReader {
         int first = firstSegment(spec, all, cutoff);
         List<SegmentInfo> used = all.subList(first, all.size());
         if (used.isEmpty()) {
-            return empty(key, dir, m.features(), conceptCount);
+            return empty(key, dir, m.features(), Math.max(0, conceptCount));
         }
         List<Path> files = new ArrayList<>();
         for (SegmentInfo s : used) {
@@ -78,7 +80,7 @@ final class WindowReader {
             long rows = keep == null ? total - start : keep.length;
             if (rows == 0) {
                 pins.unpin(files);
-                return empty(key, dir, m.features(), conceptCount);
+                return empty(key, dir, m.features(), Math.max(0, conceptCount));
             }
             if (rows > Integer.MAX_VALUE - 8) {
                 throw new IllegalArgumentException(key + ": a window of " + rows + " rows is too large; narrow it");
@@ -168,12 +170,46 @@ final class WindowReader {
     private record Selection(long[] ids, long[] ts, LabelMatrix labels) {
     }
 
-    /** Sample ids, timestamps and labels of the selected rows, walking the segments once. */
+    /** Sample ids, timestamps and labels of the selected rows, walking the segments once (twice to size C). */
     private static Selection select(LayerKey key, List<SegmentIndex> idx, long start, int[] keep, int rows,
                                     int conceptCount) {
+        int c = conceptCount;
+        if (c == StreamArchive.CONCEPTS_FROM_LABELS) {
+            int[] max = {-1};
+            walk(idx, start, keep, rows, (out, s, r) -> {
+                for (long k = s.labelOffsets()[r]; k < s.labelOffsets()[r + 1]; k++) {
+                    max[0] = Math.max(max[0], s.labelConcepts()[(int) k]);
+                }
+            });
+            c = max[0] + 1;
+        }
+        int concepts = c;
         long[] ids = new long[rows];
         long[] ts = new long[rows];
-        LabelMatrix.Builder labels = LabelMatrix.builder(rows, conceptCount);
+        LabelMatrix.Builder labels = LabelMatrix.builder(rows, concepts);
+        walk(idx, start, keep, rows, (out, s, r) -> {
+            ids[out] = s.sampleIds()[r];
+            ts[out] = s.timestamps()[r];
+            for (long k = s.labelOffsets()[r]; k < s.labelOffsets()[r + 1]; k++) {
+                int concept = s.labelConcepts()[(int) k];
+                if (concept >= concepts) {
+                    throw new IllegalArgumentException(key + ": " + s.file() + " row " + r + " (sample id "
+                            + ids[out] + ") has concept index " + concept + " but the window was opened for "
+                            + concepts + " concepts");
+                }
+                labels.set(out, concept);
+            }
+        });
+        return new Selection(ids, ts, labels.build());
+    }
+
+    /** One selected row: its index in the window, its segment and its row there. */
+    private interface RowVisitor {
+        void visit(int out, SegmentIndex segment, int row);
+    }
+
+    /** Visits the selected rows in window order: row {@code out} is global row {@code start + keep[out]}. */
+    private static void walk(List<SegmentIndex> idx, long start, int[] keep, int rows, RowVisitor visitor) {
         int seg = 0;
         long segBase = 0;
         for (int out = 0; out < rows; out++) {
@@ -182,21 +218,8 @@ final class WindowReader {
                 segBase += idx.get(seg).rows();
                 seg++;
             }
-            SegmentIndex s = idx.get(seg);
-            int r = (int) (g - segBase);
-            ids[out] = s.sampleIds()[r];
-            ts[out] = s.timestamps()[r];
-            for (long k = s.labelOffsets()[r]; k < s.labelOffsets()[r + 1]; k++) {
-                int c = s.labelConcepts()[(int) k];
-                if (c >= conceptCount) {
-                    throw new IllegalArgumentException(key + ": " + s.file() + " row " + r + " (sample id "
-                            + ids[out] + ") has concept index " + c + " but the window was opened for "
-                            + conceptCount + " concepts");
-                }
-                labels.set(out, c);
-            }
+            visitor.visit(out, idx.get(seg), (int) (g - segBase));
         }
-        return new Selection(ids, ts, labels.build());
     }
 
     private static ArchiveWindow empty(LayerKey key, Path dir, int features, int conceptCount) {

@@ -311,6 +311,25 @@ class StreamArchiveTest {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> a.window(MODEL, LAYER, WindowSpec.all(), 2));
             assertTrue(e.getMessage().contains("concept index") && e.getMessage().contains(".h5"), e.getMessage());
+            // Sized from the stored labels: one more than the largest concept index in the window's rows.
+            int max = -1;
+            for (long id : labelled.ids()) {
+                for (int c : TestRecords.concepts(id)) {
+                    max = Math.max(max, c);
+                }
+            }
+            try (ArchiveWindow all = a.window(MODEL, LAYER, WindowSpec.all(), StreamArchive.CONCEPTS_FROM_LABELS);
+                 ArchiveWindow none = a.window(MODEL, LAYER, WindowSpec.lastSamples(0),
+                         StreamArchive.CONCEPTS_FROM_LABELS)) {
+                assertEquals(max + 1, all.labels().concepts());
+                assertEquals(0, none.labels().concepts());
+                for (int c = 0; c <= max; c++) {
+                    int concept = c;
+                    assertEquals(java.util.Arrays.stream(TestRecords.concepts(labelled.ids()[0]))
+                            .anyMatch(x -> x == concept), all.labels().get(3, c), "concept " + c);
+                }
+            }
+            assertThrows(IllegalArgumentException.class, () -> a.window(MODEL, LAYER, WindowSpec.all(), -2));
         }
     }
 

@@ -117,7 +117,6 @@ public final class Analyzer implements AutoCloseable {
     private Disposable pipeline;
     private Disposable ticker;
     private final Map<SourcePartition, Long> statsNext = new HashMap<>();
-    private final Map<String, Integer> conceptCounts = new HashMap<>();
     private final LabelDriftTracker drift = new LabelDriftTracker();
     /** Records handed to the writer per group (and as many prefetched): about 32 MiB at D = 512, B = 256. */
     private static final int GROUP_RECORDS = 64;
@@ -698,7 +697,6 @@ public final class Analyzer implements AutoCloseable {
                 samples.increment(batch.batchSize());
                 activity.record(batch, rows, System.currentTimeMillis());
                 samplesSinceLabel += batch.batchSize();
-                noteConcepts(batch);
             }
             return new Decoded(batch, rows);
         } catch (IllegalArgumentException e) {
@@ -771,17 +769,6 @@ public final class Analyzer implements AutoCloseable {
     private String conceptId(int c) {
         ConceptSet cs = config.concepts();
         return cs != null && c < cs.size() ? cs.id(c) : "c" + c;
-    }
-
-    private void noteConcepts(ActivationBatch b) {
-        if (b.labels() == null) {
-            return;
-        }
-        int max = -1;
-        for (int c : b.labels().conceptIds()) {
-            max = Math.max(max, c);
-        }
-        conceptCounts.merge(b.modelId() + "/" + b.layer(), max + 1, Math::max);
     }
 
     /** Every second on the writer: roll aged segments, retention, Kafka commit, and the timed label trigger. */
@@ -926,9 +913,8 @@ public final class Analyzer implements AutoCloseable {
                 if (s.layer().model().equals(NO_ROWS_MODEL) || s.rows() == 0) {
                     continue;
                 }
-                String key = s.layer().model() + "/" + s.layer().layer();
-                int c = config.concepts() != null ? config.concepts().size()
-                        : conceptCounts.getOrDefault(key, 0);
+                // Without a concept set, C comes from the window's own labels: so also right after a restart.
+                int c = config.concepts() != null ? config.concepts().size() : StreamArchive.CONCEPTS_FROM_LABELS;
                 windows.add(archive.window(s.layer().model(), s.layer().layer(), config.labelWindow(), c));
             }
         } catch (IOException | RuntimeException e) {

@@ -296,6 +296,46 @@ class AnalyzerEndToEndTest {
         }
     }
 
+    @Test
+    void aLabelRunAfterARestartReadsTheArchivedInlineLabels(EmbeddedKafkaBroker broker) throws Exception {
+        int n = 1200;
+        PlantedConcepts data = PlantedConcepts.generate(7, n, 8, 3, 2.5);
+        Topics topics = new Topics("rl.act", "rl.ann", "rl.labels", "rl.events", "rl.dlq", "rl.alerts");
+        AnalyzerConfig cfg = AnalyzerConfig.defaults(broker.bootstrapServers(), work.resolve("rl"))
+                .withTopics(topics).withGroupId("rl")
+                .withLabelling(0, null, WindowSpec.all(), InvertParams.of(2, 3).withFractions(0.01, 0.5));
+        Map<String, Object> client = Map.of("bootstrap.servers", broker.bootstrapServers());
+        Map<String, String> before = new java.util.TreeMap<>();
+        try (Analyzer analyzer = new Analyzer(cfg, new SimpleMeterRegistry(), s -> { });
+             KafkaRecordSink sink = new KafkaRecordSink(new HashMap<>(client))) {
+            analyzer.start();
+            Replayer.replay(data.activations(), data.labels(), new Replayer.Options("m", "1", "pool", "rl.act", 100, 0,
+                    0, null), sink, x -> { });
+            Waits.await(() -> analyzer.sampleCount() == n, Duration.ofSeconds(60), "activations");
+            analyzer.labelNow(Duration.ofSeconds(60));
+            assertNull(analyzer.failure());
+        }
+        for (Map.Entry<String, byte[]> e : TopicSnapshot.latestByKey(client, "rl.labels", Duration.ofSeconds(30))
+                .entrySet()) {
+            before.put(e.getKey(), LabelJson.decode(e.getValue()).label());
+        }
+        assertEquals(3, before.size());
+        // Restarted, with nothing new on the topic: the run reads the concepts of the archived inline labels.
+        SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+        try (Analyzer again = new Analyzer(cfg, metrics, s -> { })) {
+            again.start();
+            again.labelNow(Duration.ofSeconds(60));
+            assertNull(again.failure());
+            assertEquals(1.0, metrics.counter("neurowatch.label.runs").count(), "label runs after the restart");
+        }
+        Map<String, String> after = new java.util.TreeMap<>();
+        for (Map.Entry<String, byte[]> e : TopicSnapshot.latestByKey(client, "rl.labels", Duration.ofSeconds(30))
+                .entrySet()) {
+            after.put(e.getKey(), LabelJson.decode(e.getValue()).label());
+        }
+        assertEquals(before, after);
+    }
+
     /** Sends the annotations (true concepts) of samples {@code first}, {@code first + 2}, ... below {@code n}. */
     private static void annotate(KafkaRecordSink sink, String topic, PlantedConcepts data, int first, int n) {
         List<reactor.core.publisher.Mono<?>> sends = new ArrayList<>();
