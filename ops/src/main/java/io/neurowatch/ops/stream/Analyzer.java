@@ -193,6 +193,12 @@ public final class Analyzer implements AutoCloseable {
         archive = StreamArchive.open(config.workDir().resolve("archive"), config.archive());
         schemas = LayerSchemas.open(config.workDir().resolve("schemas.json"));
         recent = new RecentActivations(lateHistograms() ? config.annotationWindow() : 0);
+        annotations = io.neurowatch.core.state.AnnotationStore.open(config.workDir().resolve("annotations"),
+                config.statistics().syncWrites());
+        long reloaded = recent.reload(archive, annotations);
+        if (reloaded > 0) {
+            LOG.info("late-annotation window refilled with {} archived rows", reloaded);
+        }
         statsNext.putAll(stats.committedOffsets());
         startClip();
         createTopics();
@@ -239,9 +245,7 @@ public final class Analyzer implements AutoCloseable {
      * and every label run joins them to the archived samples of its window by sample id. The label window is the
      * join window: annotations of samples outside it are not used.
      */
-    private void startAnnotations() throws IOException {
-        annotations = io.neurowatch.core.state.AnnotationStore.open(config.workDir().resolve("annotations"),
-                config.statistics().syncWrites());
+    private void startAnnotations() {
         annotationNext.putAll(annotations.committedOffsets());
         metrics.gauge("neurowatch.join.unmatched", unmatched, java.util.concurrent.atomic.AtomicLong::get);
         annotationSource = new KafkaRecordSource(sourceOptions(config.groupId() + "-annotations",
@@ -582,6 +586,12 @@ public final class Analyzer implements AutoCloseable {
                     pendingStats.add(layerBatch(batch, decoded.rows()), r);
                     joinEarlyAnnotations(batch, decoded.rows());
                 }
+                if (batch != null && !needsStats) {
+                    // Consumed again after a restart: its statistics, early annotations included, are written.
+                    for (int i : storedAnnotations(batch).keySet()) {
+                        recent.markCounted(batch.modelId(), batch.sampleId(i));
+                    }
+                }
                 if (needsStats) {
                     pendingStats.consumed(pos);
                 }
@@ -608,25 +618,42 @@ public final class Analyzer implements AutoCloseable {
      * later finds the sample counted and leaves the histograms alone.
      */
     private void joinEarlyAnnotations(ActivationBatch b, float[][] rows) throws IOException {
-        ConceptLabels inline = b.labels();
-        if (!lateHistograms() || (inline != null && inline.conceptIds().length > 0)
-                || !annotatedModels.computeIfAbsent(b.modelId(), annotations::hasAnnotations)) {
-            return;
-        }
-        int[][] found = annotations.lookup(b.modelId(), b.sampleIds());
         List<RecentActivations.Row> matched = new ArrayList<>();
         long[] ts = b.timestampsMillis();
-        for (int i = 0; i < found.length; i++) {
-            if (found[i] != null) {
-                matched.add(new RecentActivations.Row(ts[i], rows[i], found[i]));
-                recent.markCounted(b.modelId(), b.sampleId(i));
-            }
+        for (Map.Entry<Integer, int[]> e : storedAnnotations(b).entrySet()) {
+            int i = e.getKey();
+            matched.add(new RecentActivations.Row(ts[i], rows[i], e.getValue()));
+            recent.markCounted(b.modelId(), b.sampleId(i));
+        }
+        if (matched.isEmpty()) {
+            return;
         }
         LayerBatch update = RecentActivations.labelsUpdate(b.modelId(), b.layer(), matched, this::conceptId);
         if (update != null) {
             pendingStats.addLabels(update);
         }
         earlyJoined.increment(matched.size());
+    }
+
+    /**
+     * The stored annotations of a batch's samples, by row, when late annotations reach the histograms and the
+     * batch has no inline labels (those count instead); empty otherwise, and without a lookup for models that
+     * have no stored annotation.
+     */
+    private Map<Integer, int[]> storedAnnotations(ActivationBatch b) throws IOException {
+        ConceptLabels inline = b.labels();
+        if (!lateHistograms() || (inline != null && inline.conceptIds().length > 0)
+                || !annotatedModels.computeIfAbsent(b.modelId(), annotations::hasAnnotations)) {
+            return Map.of();
+        }
+        int[][] found = annotations.lookup(b.modelId(), b.sampleIds());
+        Map<Integer, int[]> out = new java.util.TreeMap<>();
+        for (int i = 0; i < found.length; i++) {
+            if (found[i] != null) {
+                out.put(i, found[i]);
+            }
+        }
+        return out;
     }
 
     /** On the writer: applies the pending statistics and their offsets in one RocksDB write. */

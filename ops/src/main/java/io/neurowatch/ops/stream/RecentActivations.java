@@ -1,9 +1,15 @@
 package io.neurowatch.ops.stream;
 
+import io.neurowatch.connectors.archive.ArchiveWindow;
+import io.neurowatch.connectors.archive.LayerSummary;
+import io.neurowatch.connectors.archive.StreamArchive;
+import io.neurowatch.connectors.archive.WindowSpec;
 import io.neurowatch.core.LabelMatrix;
+import io.neurowatch.core.state.AnnotationStore;
 import io.neurowatch.core.state.AnnotationStore.Annotation;
 import io.neurowatch.core.state.LayerBatch;
 import io.neurowatch.core.wire.ActivationBatch;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -21,9 +27,9 @@ import java.util.function.IntFunction;
  * bytes per layer and nothing is copied.
  *
  * <p>A sample counts once: if it arrived with inline labels, or an earlier annotation already reached the
- * histograms, a later annotation changes only the label runs (histograms cannot take a count back). Nothing here
- * survives a restart: annotations of samples from before it are unmatched for the histograms. (An annotation that
- * comes before its activations is joined by the analyzer when they arrive, from the annotation store.)
+ * histograms, a later annotation changes only the label runs (histograms cannot take a count back). After a
+ * restart the window is refilled from the archive ({@link #reload}). (An annotation that comes before its
+ * activations is joined by the analyzer when they arrive, from the annotation store.)
  *
  * <p>Not thread-safe (the analyzer's writer thread).
  */
@@ -55,21 +61,69 @@ final class RecentActivations {
      * {@code labelled} whether its inline labels reached the histograms.
      */
     void add(ActivationBatch b, float[][] rows, long[] timestamps, boolean labelled) {
+        for (int i = 0; i < rows.length; i++) {
+            put(b.modelId(), b.layer(), b.sampleId(i), timestamps[i], rows[i], labelled);
+        }
+    }
+
+    private void put(String model, String layer, long sampleId, long timestamp, float[] row, boolean counted) {
         if (capacity == 0) {
             return;
         }
-        LinkedHashMap<Long, Sample> samples = byModel.computeIfAbsent(b.modelId(), m -> new LinkedHashMap<>() {
+        LinkedHashMap<Long, Sample> samples = byModel.computeIfAbsent(model, m -> new LinkedHashMap<>() {
             @Override
             protected boolean removeEldestEntry(Map.Entry<Long, Sample> eldest) {
                 return size() > capacity;
             }
         });
-        for (int i = 0; i < rows.length; i++) {
-            Sample s = samples.computeIfAbsent(b.sampleId(i), id -> new Sample());
-            s.timestamp = timestamps[i];
-            s.counted |= labelled;
-            s.rows.put(b.layer(), rows[i]);
+        Sample s = samples.computeIfAbsent(sampleId, id -> new Sample());
+        s.timestamp = timestamp;
+        s.counted |= counted;
+        s.rows.put(layer, row);
+    }
+
+    /**
+     * Refills the window after a restart from the archive's newest rows: per layer its last {@code capacity}
+     * archived rows, counted if they carried inline labels or an annotation of theirs is stored (its labels then
+     * reached the histograms before the restart, with the activations or after them). Rows the archive had not
+     * yet written are consumed again and added as they come, after these.
+     *
+     * @return rows loaded, over all layers
+     * @throws IOException if a segment or the annotation store cannot be read
+     */
+    long reload(StreamArchive archive, AnnotationStore annotations) throws IOException {
+        if (capacity == 0) {
+            return 0;
         }
+        long loaded = 0;
+        for (LayerSummary l : archive.layers()) {
+            if (l.rows() == 0) {
+                continue;
+            }
+            String model = l.layer().model();
+            String layer = l.layer().layer();
+            try (ArchiveWindow w = archive.window(model, layer, WindowSpec.lastSamples(capacity),
+                    StreamArchive.CONCEPTS_FROM_LABELS)) {
+                int n = w.rows();
+                int d = w.activations().features();
+                double[][] columns = w.activations().readColumns(0, d);
+                int[][] stored = annotations.lookup(model, w.sampleIds());
+                LabelMatrix inline = w.labels();
+                for (int i = 0; i < n; i++) {
+                    float[] row = new float[d];
+                    for (int j = 0; j < d; j++) {
+                        row[j] = (float) columns[j][i];
+                    }
+                    boolean labelled = stored[i] != null;
+                    for (int c = 0; c < inline.concepts() && !labelled; c++) {
+                        labelled = inline.get(i, c);
+                    }
+                    put(model, layer, w.sampleIds()[i], w.timestamps()[i], row, labelled);
+                }
+                loaded += n;
+            }
+        }
+        return loaded;
     }
 
     /**

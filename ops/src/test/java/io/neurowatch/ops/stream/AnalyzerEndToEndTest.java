@@ -336,6 +336,56 @@ class AnalyzerEndToEndTest {
         assertEquals(before, after);
     }
 
+    @Test
+    void annotationsAfterARestartJoinSamplesFromBeforeItAndCountOnce(EmbeddedKafkaBroker broker) throws Exception {
+        int n = 800;
+        int d = 3;
+        PlantedConcepts data = PlantedConcepts.generate(11, n, 5, d, 2.5);
+        Topics topics = new Topics("rs.act", "rs.ann", "rs.labels", "rs.events", "rs.dlq", "rs.alerts");
+        AnalyzerConfig cfg = AnalyzerConfig.defaults(broker.bootstrapServers(), work.resolve("rs"))
+                .withTopics(topics).withGroupId("rs")
+                .withLabelling(0, null, WindowSpec.all(), InvertParams.of(2, 3).withFractions(0.01, 0.5));
+        Map<String, Object> client = Map.of("bootstrap.servers", broker.bootstrapServers());
+        SimpleMeterRegistry before = new SimpleMeterRegistry();
+        try (Analyzer analyzer = new Analyzer(cfg, before, s -> { });
+             KafkaRecordSink sink = new KafkaRecordSink(new HashMap<>(client))) {
+            analyzer.start();
+            Replayer.replay(data.activations(), null, new Replayer.Options("m", "1", "pool", "rs.act", 100, 0, 0,
+                    null), sink, x -> { });
+            Waits.await(() -> analyzer.sampleCount() == n, Duration.ofSeconds(60), "activations");
+            annotate(sink, "rs.ann", data, 0, n); // even samples, before the restart
+            Waits.await(() -> before.counter("neurowatch.annotations.late", "joined", "matched").count() == n / 2,
+                    Duration.ofSeconds(60), "even annotations joined");
+        }
+        SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+        try (Analyzer again = new Analyzer(cfg, metrics, s -> { });
+             KafkaRecordSink sink = new KafkaRecordSink(new HashMap<>(client))) {
+            again.start();
+            // Odd samples after the restart: their activations came before it, from the archive now. The even
+            // ones again: already counted before the restart, so they must not count twice.
+            annotate(sink, "rs.ann", data, 1, n);
+            annotate(sink, "rs.ann", data, 0, n);
+            Waits.await(() -> metrics.counter("neurowatch.annotations.late", "joined", "matched").count() == n,
+                    Duration.ofSeconds(60), "annotations after the restart joined");
+            assertEquals(0.0, metrics.counter("neurowatch.annotations.late", "joined", "unmatched").count());
+            assertNull(again.failure());
+        }
+        try (StatisticsStore stats = StatisticsStore.open(work.resolve("rs").resolve("state"),
+                StatisticsStoreConfig.defaults())) {
+            for (int j = 0; j < d; j++) {
+                assertEquals(n, stats.count("m", "pool", j), "sketch count of neuron " + j);
+                for (int c = 0; c < 5; c++) {
+                    long positives = 0;
+                    for (int i = 0; i < n; i++) {
+                        positives += data.labels().get(i, c) ? 1 : 0;
+                    }
+                    assertEquals(positives, stats.auroc("m", "pool", j, "c" + c).positives(),
+                            "positives of neuron " + j + ", c" + c);
+                }
+            }
+        }
+    }
+
     /** Sends the annotations (true concepts) of samples {@code first}, {@code first + 2}, ... below {@code n}. */
     private static void annotate(KafkaRecordSink sink, String topic, PlantedConcepts data, int first, int n) {
         List<reactor.core.publisher.Mono<?>> sends = new ArrayList<>();
