@@ -25,6 +25,7 @@ import io.neurowatch.core.wire.ActivationBatch;
 import io.neurowatch.core.wire.ActivationBatchCodec;
 import io.neurowatch.ops.kafka.EmbeddedKafka;
 import io.neurowatch.ops.kafka.EmbeddedKafkaBroker;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -278,22 +279,7 @@ class AnalyzerEndToEndTest {
                     Duration.ofSeconds(60), "late annotations joined");
             assertNull(analyzer.failure());
         }
-        // Every sample's labels reached the histograms exactly once: positives are exact per (neuron, concept).
-        try (StatisticsStore stats = StatisticsStore.open(work.resolve("early").resolve("state"),
-                StatisticsStoreConfig.defaults())) {
-            for (int j = 0; j < d; j++) {
-                assertEquals(n, stats.count("m", "pool", j), "sketch count of neuron " + j);
-                for (int c = 0; c < 6; c++) {
-                    long positives = 0;
-                    for (int i = 0; i < n; i++) {
-                        positives += data.labels().get(i, c) ? 1 : 0;
-                    }
-                    AurocEstimate est = stats.auroc("m", "pool", j, "c" + c);
-                    assertEquals(positives, est.positives(), "positives of neuron " + j + ", c" + c);
-                    assertTrue(est.positives() + est.negatives() <= n, est.toString());
-                }
-            }
-        }
+        assertEveryLabelCountedOnce(work.resolve("early"), data, d);
     }
 
     @Test
@@ -370,17 +356,26 @@ class AnalyzerEndToEndTest {
             assertEquals(0.0, metrics.counter("neurowatch.annotations.late", "joined", "unmatched").count());
             assertNull(again.failure());
         }
-        try (StatisticsStore stats = StatisticsStore.open(work.resolve("rs").resolve("state"),
-                StatisticsStoreConfig.defaults())) {
+        assertEveryLabelCountedOnce(work.resolve("rs"), data, d);
+    }
+
+    /**
+     * Every sample's labels reached the histograms exactly once: the sketches counted each sample once and the
+     * positives are exact per (neuron, concept).
+     */
+    private static void assertEveryLabelCountedOnce(Path workDir, PlantedConcepts data, int d) throws IOException {
+        int n = data.labels().rows();
+        try (StatisticsStore stats = StatisticsStore.open(workDir.resolve("state"), StatisticsStoreConfig.defaults())) {
             for (int j = 0; j < d; j++) {
                 assertEquals(n, stats.count("m", "pool", j), "sketch count of neuron " + j);
-                for (int c = 0; c < 5; c++) {
+                for (int c = 0; c < data.labels().concepts(); c++) {
                     long positives = 0;
                     for (int i = 0; i < n; i++) {
                         positives += data.labels().get(i, c) ? 1 : 0;
                     }
-                    assertEquals(positives, stats.auroc("m", "pool", j, "c" + c).positives(),
-                            "positives of neuron " + j + ", c" + c);
+                    AurocEstimate est = stats.auroc("m", "pool", j, "c" + c);
+                    assertEquals(positives, est.positives(), "positives of neuron " + j + ", c" + c);
+                    assertTrue(est.positives() + est.negatives() <= n, est.toString());
                 }
             }
         }
