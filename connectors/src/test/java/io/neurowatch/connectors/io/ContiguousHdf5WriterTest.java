@@ -100,6 +100,33 @@ class ContiguousHdf5WriterTest {
         assertTrue(out.contains("OK"), out);
     }
 
+    /** Buffered (where direct I/O is refused): the file ends exactly where its data ends. */
+    @Test
+    void bufferedWritesEndWithTheData() throws IOException {
+        Path f = tmp.resolve("buffered.h5");
+        long[] ids = {5, 6, 7};
+        ContiguousHdf5Writer.write(f, List.of(new ContiguousHdf5Writer.Dataset("sample_id", ids, null)), Map.of(),
+                false);
+        long size = java.nio.file.Files.size(f);
+        assertTrue(size % 8 == 0 && size % 4096 != 0 && size < 4096, "size " + size);
+        try (HdfFile h = new HdfFile(f)) {
+            assertArrayEquals(ids, (long[]) h.getDatasetByPath("sample_id").getData());
+        }
+    }
+
+    /** Where direct I/O is used (ext4, xfs), the file is padded to whole 4 KiB blocks and still reads back. */
+    @Test
+    void directWritesEndOnABlockBoundary() throws IOException {
+        Path f = write();
+        long size = java.nio.file.Files.size(f);
+        long data = 700L * 513 * 4;
+        assertTrue(size > data, "size " + size);
+        org.junit.jupiter.api.Assumptions.assumeTrue(size % 4096 == 0, "direct I/O not available under " + tmp);
+        try (HdfFile h = new HdfFile(f)) {
+            assertEquals(700, ((float[][]) h.getDatasetByPath("Y").getData()).length);
+        }
+    }
+
     @Test
     void rejectsEmptyRaggedUnsupportedAndDuplicateDatasetsNamingThem() {
         Path f = tmp.resolve("bad.h5");
