@@ -15,12 +15,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Writes a small HDF5 file of contiguous, unfiltered datasets in one sequential pass: the metadata first (its size
- * is known before any data is written), then each dataset's values straight from the caller's arrays through one
- * reused buffer, with direct I/O where the file system allows it (the file is then padded with zeros to a whole
- * 4 KiB block; those bytes lie inside the file's declared end and belong to no object). This is the stream archive's hot path: jhdf 0.13.0 encodes a dataset into one array, cuts chunks
- * out of it element by element and copies each once more on the way to the file, which made the archive the
- * largest consumer of CPU in {@code neurowatch bench stream}.
+ * Writes a small HDF5 file of contiguous, unfiltered datasets in one sequential pass: the superblock, each dataset's
+ * values straight from the caller's arrays through one reused buffer, then the object headers (whose addresses
+ * follow from the data's sizes, so each header is built once, before anything is written). Direct I/O where the
+ * file system allows it: the file is then padded with zeros to a whole 4 KiB block, inside the end the superblock
+ * declares and part of no object. This is the stream archive's hot path: jhdf 0.13.0 encodes a dataset into one
+ * array, cuts chunks out of it element by element and copies each once more on the way to the file, which made
+ * the archive the largest consumer of CPU in {@code neurowatch bench stream}.
  *
  * <p>The layout is the one libhdf5 writes with {@code libver='latest'}: superblock version 2, version-2 object
  * headers with checksums, a root group whose links are stored in its header, datasets with contiguous layout,
@@ -71,7 +72,6 @@ public final class ContiguousHdf5Writer {
     /** As {@link #write(Path, List, Map)}; {@code tryDirect = false} writes through the page cache only. */
     static void write(Path file, List<Dataset> datasets, Map<String, ?> rootAttributes, boolean tryDirect)
             throws IOException {
-        List<byte[]> headers = new ArrayList<>();
         List<Shape> shapes = new ArrayList<>();
         java.util.Set<String> names = new java.util.HashSet<>();
         for (Dataset d : datasets) {
@@ -80,34 +80,28 @@ public final class ContiguousHdf5Writer {
             }
             shapes.add(Shape.of(d, file));
         }
-        // Addresses: superblock, root header, dataset headers, then the data of each dataset in order. A dataset
-        // header's size does not depend on the addresses in it, so one sizing pass with placeholders suffices.
-        List<byte[]> sizing = new ArrayList<>();
-        for (int i = 0; i < datasets.size(); i++) {
-            sizing.add(datasetHeader(datasets.get(i), shapes.get(i), 0));
-        }
-        int rootSize = rootHeader(datasets, new long[datasets.size()], rootAttributes).length;
-        long[] headerAddress = new long[datasets.size()];
-        long at = SUPERBLOCK_BYTES + rootSize;
-        for (int i = 0; i < datasets.size(); i++) {
-            headerAddress[i] = at;
-            at += sizing.get(i).length;
-        }
+        // Addresses: superblock, the data of each dataset in order, the dataset headers, the root group's header.
         long[] dataAddress = new long[datasets.size()];
+        long at = SUPERBLOCK_BYTES;
         for (int i = 0; i < datasets.size(); i++) {
             at = align8(at);
             dataAddress[i] = at;
             at += shapes.get(i).bytes();
         }
-        long end = at;
-        byte[] root = rootHeader(datasets, headerAddress, rootAttributes);
+        long metadataAddress = align8(at);
+        java.io.ByteArrayOutputStream metadata = new java.io.ByteArrayOutputStream();
+        long[] headerAddress = new long[datasets.size()];
         for (int i = 0; i < datasets.size(); i++) {
-            headers.add(datasetHeader(datasets.get(i), shapes.get(i), dataAddress[i]));
+            headerAddress[i] = metadataAddress + metadata.size();
+            metadata.writeBytes(datasetHeader(datasets.get(i), shapes.get(i), dataAddress[i]));
         }
+        long rootAddress = metadataAddress + metadata.size();
+        metadata.writeBytes(rootHeader(datasets, headerAddress, rootAttributes));
+        Layout layout = new Layout(dataAddress, metadataAddress, metadata.toByteArray(), rootAddress);
         FileChannel direct = tryDirect ? openDirect(file) : null;
         if (direct != null) {
             try {
-                writeFile(direct, true, file, datasets, root, headers, dataAddress, end);
+                writeFile(direct, true, file, datasets, layout);
                 return;
             } catch (IOException e) {
                 // A file system may accept O_DIRECT at open and refuse the writes (alignment rules): buffered then.
@@ -115,27 +109,32 @@ public final class ContiguousHdf5Writer {
         }
         FileChannel buffered = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING);
-        writeFile(buffered, false, file, datasets, root, headers, dataAddress, end);
+        writeFile(buffered, false, file, datasets, layout);
+    }
+
+    /** Where everything goes: each dataset's values, then the object headers, the root group's last. */
+    private record Layout(long[] dataAddress, long metadataAddress, byte[] metadata, long rootAddress) {
+        long end() {
+            return metadataAddress + metadata.length;
+        }
     }
 
     /** Writes the planned bytes through {@code channel} and closes it. */
-    private static void writeFile(FileChannel channel, boolean direct, Path file, List<Dataset> datasets, byte[] root,
-                                  List<byte[]> headers, long[] dataAddress, long end) throws IOException {
+    private static void writeFile(FileChannel channel, boolean direct, Path file, List<Dataset> datasets,
+                                  Layout layout) throws IOException {
         // Direct I/O writes whole blocks: the file ends with zeros up to a block boundary, inside its address space.
-        long fileEnd = direct ? alignBlock(end) : end;
+        long fileEnd = direct ? alignBlock(layout.end()) : layout.end();
         try (FileChannel c = channel) {
             ByteBuffer buf = (direct ? ByteBuffer.allocateDirect(IO_BUFFER + BLOCK).alignedSlice(BLOCK)
                     : ByteBuffer.allocate(IO_BUFFER)).order(ByteOrder.LITTLE_ENDIAN);
             Out out = new Out(c, buf, direct);
-            out.put(superblock(fileEnd, SUPERBLOCK_BYTES));
-            out.put(root);
-            for (byte[] h : headers) {
-                out.put(h);
-            }
+            out.put(superblock(fileEnd, layout.rootAddress()));
             for (int i = 0; i < datasets.size(); i++) {
-                out.padTo(dataAddress[i]);
+                out.padTo(layout.dataAddress()[i]);
                 out.values(datasets.get(i).values());
             }
+            out.padTo(layout.metadataAddress());
+            out.put(layout.metadata());
             out.padTo(fileEnd);
             out.flush();
             if (c.position() != fileEnd) {

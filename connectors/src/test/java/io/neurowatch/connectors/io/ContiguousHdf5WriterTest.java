@@ -108,7 +108,8 @@ class ContiguousHdf5WriterTest {
         ContiguousHdf5Writer.write(f, List.of(new ContiguousHdf5Writer.Dataset("sample_id", ids, null)), Map.of(),
                 false);
         long size = java.nio.file.Files.size(f);
-        assertTrue(size % 8 == 0 && size % 4096 != 0 && size < 4096, "size " + size);
+        assertEquals(size, declaredEnd(f), "the superblock's end-of-file address");
+        assertTrue(size % 4096 != 0 && size < 4096, "not padded to a block: size " + size);
         try (HdfFile h = new HdfFile(f)) {
             assertArrayEquals(ids, (long[]) h.getDatasetByPath("sample_id").getData());
         }
@@ -122,9 +123,16 @@ class ContiguousHdf5WriterTest {
         long data = 700L * 513 * 4;
         assertTrue(size > data, "size " + size);
         org.junit.jupiter.api.Assumptions.assumeTrue(size % 4096 == 0, "direct I/O not available under " + tmp);
+        assertEquals(size, declaredEnd(f), "the padding lies inside the superblock's end-of-file address");
         try (HdfFile h = new HdfFile(f)) {
             assertEquals(700, ((float[][]) h.getDatasetByPath("Y").getData()).length);
         }
+    }
+
+    /** The end-of-file address of a version-2 superblock (bytes 28 to 35, little-endian). */
+    private static long declaredEnd(Path f) throws IOException {
+        byte[] head = java.util.Arrays.copyOf(java.nio.file.Files.readAllBytes(f), 48);
+        return java.nio.ByteBuffer.wrap(head, 28, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
     }
 
     @Test
