@@ -588,8 +588,11 @@ public final class Analyzer implements AutoCloseable {
                 }
                 if (batch != null && !needsStats) {
                     // Consumed again after a restart: its statistics, early annotations included, are written.
-                    for (int i : storedAnnotations(batch).keySet()) {
-                        recent.markCounted(batch.modelId(), batch.sampleId(i));
+                    int[][] stored = storedAnnotations(batch);
+                    for (int i = 0; i < stored.length; i++) {
+                        if (stored[i] != null) {
+                            recent.markCounted(batch.modelId(), batch.sampleId(i));
+                        }
                     }
                 }
                 if (needsStats) {
@@ -620,10 +623,12 @@ public final class Analyzer implements AutoCloseable {
     private void joinEarlyAnnotations(ActivationBatch b, float[][] rows) throws IOException {
         List<RecentActivations.Row> matched = new ArrayList<>();
         long[] ts = b.timestampsMillis();
-        for (Map.Entry<Integer, int[]> e : storedAnnotations(b).entrySet()) {
-            int i = e.getKey();
-            matched.add(new RecentActivations.Row(ts[i], rows[i], e.getValue()));
-            recent.markCounted(b.modelId(), b.sampleId(i));
+        int[][] stored = storedAnnotations(b);
+        for (int i = 0; i < stored.length; i++) {
+            if (stored[i] != null) {
+                matched.add(new RecentActivations.Row(ts[i], rows[i], stored[i]));
+                recent.markCounted(b.modelId(), b.sampleId(i));
+            }
         }
         if (matched.isEmpty()) {
             return;
@@ -636,24 +641,17 @@ public final class Analyzer implements AutoCloseable {
     }
 
     /**
-     * The stored annotations of a batch's samples, by row, when late annotations reach the histograms and the
-     * batch has no inline labels (those count instead); empty otherwise, and without a lookup for models that
-     * have no stored annotation.
+     * The stored annotations of a batch's samples, by row (null where none), when late annotations reach the
+     * histograms and the batch has no inline labels (those count instead); no rows otherwise, and no lookup for
+     * models without any stored annotation.
      */
-    private Map<Integer, int[]> storedAnnotations(ActivationBatch b) throws IOException {
+    private int[][] storedAnnotations(ActivationBatch b) throws IOException {
         ConceptLabels inline = b.labels();
         if (!lateHistograms() || (inline != null && inline.conceptIds().length > 0)
                 || !annotatedModels.computeIfAbsent(b.modelId(), annotations::hasAnnotations)) {
-            return Map.of();
+            return new int[0][];
         }
-        int[][] found = annotations.lookup(b.modelId(), b.sampleIds());
-        Map<Integer, int[]> out = new java.util.TreeMap<>();
-        for (int i = 0; i < found.length; i++) {
-            if (found[i] != null) {
-                out.put(i, found[i]);
-            }
-        }
-        return out;
+        return annotations.lookup(b.modelId(), b.sampleIds());
     }
 
     /** On the writer: applies the pending statistics and their offsets in one RocksDB write. */
