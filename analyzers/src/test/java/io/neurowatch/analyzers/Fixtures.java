@@ -7,12 +7,11 @@ import io.neurowatch.connectors.io.NpyActivations;
 import io.neurowatch.connectors.io.NpyReader;
 import io.neurowatch.core.InMemoryActivations;
 import io.neurowatch.core.LabelMatrix;
+import io.neurowatch.testkit.TestData;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Assumptions;
 
-/** Access to {@code ../shared/fixtures}, the reference implementations' golden files. */
+/** Readers of {@code testdata/reference}, the reference implementations' golden files. */
 public final class Fixtures {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -21,12 +20,7 @@ public final class Fixtures {
 
     /** The fixture folder; fails loudly (not silently skips) when the checkout lacks it. */
     public static Path dir(String sub) {
-        String root = System.getProperty("neurowatch.repo.root", ".");
-        Path p = Path.of(root).toAbsolutePath().resolve("../shared/fixtures").resolve(sub).normalize();
-        if (!Files.isDirectory(p)) {
-            throw new IllegalStateException("fixture folder missing: " + p + " (expected ../shared next to the repo)");
-        }
-        return p;
+        return TestData.reference(sub);
     }
 
     public static JsonNode json(Path file) throws IOException {
@@ -47,9 +41,5 @@ public final class Fixtures {
 
     public static long[] shape(Path file) throws IOException {
         return NpyReader.read(file).shape();
-    }
-
-    static void assumeExists(Path p) {
-        Assumptions.assumeTrue(Files.exists(p), "missing " + p);
     }
 }

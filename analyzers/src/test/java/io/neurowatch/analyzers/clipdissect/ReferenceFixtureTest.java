@@ -20,7 +20,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Parity with {@code shared/fixtures/clip_dissect/case1}: the reference's similarity.py run on float64 and float32
+ * Parity with {@code testdata/reference/clip_dissect/case1}: the reference's similarity.py run on float64 and float32
  * tensors. Tolerances are the fixture README's.
  */
 class ReferenceFixtureTest {

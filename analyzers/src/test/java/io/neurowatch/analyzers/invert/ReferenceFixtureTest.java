@@ -18,7 +18,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Parity with the reference (lapalap/invert 33b5bcb) on {@code ../shared/fixtures/invert}: with all compat flags on,
+ * Parity with the reference (lapalap/invert 33b5bcb) on {@code testdata/reference/invert}: with all compat flags on,
  * every explanation must match in formula, order, length and support (duplicates included), the AUROC to 2e-7
  * and the p-value to 1e-9 relative. The default mode is checked for its own invariants on the same data.
  */

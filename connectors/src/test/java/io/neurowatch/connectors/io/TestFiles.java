@@ -1,10 +1,9 @@
 package io.neurowatch.connectors.io;
 
-import org.junit.jupiter.api.Assumptions;
-
+import io.neurowatch.testkit.Requirement;
+import io.neurowatch.testkit.TestData;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,37 +14,20 @@ import java.util.concurrent.TimeUnit;
  * archive tests in {@code io.neurowatch.connectors.archive} share the h5py check.
  */
 public final class TestFiles {
-    /** The Python first on PATH lacks numpy/h5py; Debian's has them (see shared/stack.md). */
-    static final Path PYTHON = Path.of("/usr/bin/python3");
-    private static Boolean h5pyAvailable;
+    /** The Python first on PATH lacks numpy/h5py; Debian's has them. */
+    static final Path PYTHON = Requirement.PYTHON;
 
     private TestFiles() {
     }
 
-    /** {@code <repo>/../shared/fixtures/<sub>}; fails loudly when the checkout lacks it. */
+    /** {@code <repo>/testdata/reference/<sub>}; fails loudly when the checkout lacks it. */
     static Path fixtures(String sub) {
-        String root = System.getProperty("neurowatch.repo.root", "..");
-        Path p = Path.of(root).toAbsolutePath().resolve("../shared/fixtures").resolve(sub).normalize();
-        if (!Files.isDirectory(p)) {
-            throw new IllegalStateException("fixture folder missing: " + p + " (expected ../shared next to the repo)");
-        }
-        return p;
+        return TestData.reference(sub);
     }
 
-    /** Skips the calling test, with the install hint, when Debian's python3 with numpy and h5py is absent. */
+    /** Debian's python3 with numpy and h5py: required (fails under CI=true when absent, skips elsewhere). */
     public static void assumeH5py() {
-        if (h5pyAvailable == null) {
-            boolean ok = false;
-            if (Files.isExecutable(PYTHON)) {
-                try {
-                    ok = python("import numpy, h5py").exitCode == 0;
-                } catch (IOException e) {
-                    ok = false;
-                }
-            }
-            h5pyAvailable = ok;
-        }
-        Assumptions.assumeTrue(h5pyAvailable, "h5py not available: install python3-h5py");
+        Requirement.H5PY.require();
     }
 
     public record Result(int exitCode, String output) {

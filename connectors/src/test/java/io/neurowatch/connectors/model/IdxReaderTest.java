@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.neurowatch.connectors.io.FileFormatException;
+import io.neurowatch.testkit.Requirement;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -13,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.zip.GZIPOutputStream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -140,8 +140,7 @@ class IdxReaderTest {
     @Test
     void readsDebiansFashionMnist() throws Exception {
         Path images = FASHION.resolve("t10k-images-idx3-ubyte.gz");
-        Assumptions.assumeTrue(Files.isRegularFile(images), "skipped: " + images + " is absent "
-                + "(apt install dataset-fashion-mnist)");
+        Requirement.FASHION_MNIST.require();
         IdxImages test = IdxImages.open(images, 0);
         int[] labels = IdxReader.readLabels(FASHION.resolve("t10k-labels-idx1-ubyte.gz"));
         assertEquals(10_000, test.size());

@@ -13,6 +13,7 @@ import ai.djl.training.GradientCollector;
 import io.neurowatch.connectors.io.FileFormatException;
 import io.neurowatch.connectors.io.NpyArray;
 import io.neurowatch.connectors.io.NpyReader;
+import io.neurowatch.testkit.Requirement;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -21,7 +22,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -128,22 +128,12 @@ class TorchScriptTappedModelTest {
 
     @Test
     void freshExportWithTheInstalledPyTorchLoadsToo() throws Exception {
-        Assumptions.assumeTrue(debianTorchAvailable(), "skipped: /usr/bin/python3 cannot import torch "
-                + "(apt install python3-torch to run this check); the committed fixture is tested regardless");
+        Requirement.TORCH.require();
         Path script = fixtures().resolve("make_tiny_tapped.py");
         Process p = new ProcessBuilder("/usr/bin/python3", script.toString(), dir.toString())
                 .redirectErrorStream(true).start();
         String log = new String(p.getInputStream().readAllBytes());
         assertTrue(p.waitFor(120, TimeUnit.SECONDS) && p.exitValue() == 0, log);
         assertOutputsMatchPyTorch(dir.resolve("tiny_tapped.pt"), dir, null);
-    }
-
-    private static boolean debianTorchAvailable() throws IOException, InterruptedException {
-        if (!Files.isExecutable(Path.of("/usr/bin/python3"))) {
-            return false;
-        }
-        Process p = new ProcessBuilder("/usr/bin/python3", "-c", "import torch").redirectErrorStream(true).start();
-        p.getInputStream().readAllBytes();
-        return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
     }
 }

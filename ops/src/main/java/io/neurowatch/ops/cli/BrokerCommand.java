@@ -23,13 +23,14 @@ public final class BrokerCommand implements Callable<Integer> {
             description = "client port on 127.0.0.1; 0 picks a free one (default: ${DEFAULT-VALUE})")
     int port;
 
+    @Option(names = "--controller-port", defaultValue = "0",
+            description = "KRaft controller port on 127.0.0.1; 0 picks a free one (default: ${DEFAULT-VALUE})")
+    int controllerPort;
+
     @Override
     public Integer call() throws Exception {
-        if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException("--port must be in 0..65535, was " + port);
-        }
         quietKafkaLogs();
-        EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(workDir, port, Map.of());
+        EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(workDir, port, controllerPort, Map.of());
         CountDownLatch stopped = new CountDownLatch(1);
         // Ctrl-C runs shutdown hooks; closing there flushes the logs so the next run finds every record.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

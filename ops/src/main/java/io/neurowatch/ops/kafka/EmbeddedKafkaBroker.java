@@ -21,6 +21,8 @@ import kafka.server.KafkaRaftServer;
 import kafka.tools.StorageTool;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A real single-node Kafka broker (KRaft, combined broker and controller) running in this JVM, bound to 127.0.0.1
@@ -30,6 +32,10 @@ import org.apache.kafka.common.utils.Time;
  * keeps topics, records and committed offsets, and reuses the same ports, so clients reconnect to the same
  * {@link #bootstrapServers()}. Starting takes a few seconds (3-10 s on two cores).
  *
+ * <p>Ports given as 0 are chosen at the first start: both at once, each socket held until the other is bound, so the
+ * two can never coincide; should another process take one before Kafka binds it, the start is retried on new ports
+ * (at most {@value #START_ATTEMPTS} times). Ports that were given are never changed.
+ *
  * <p>Settings for one node: internal topics with replication 1, {@code group.initial.rebalance.delay.ms=0} so groups
  * form at once, {@code message.max.bytes} {@value #MESSAGE_MAX_BYTES} for large activation batches. Extra broker
  * properties may be given; the ones that decide addresses, identity and storage may not.
@@ -38,6 +44,7 @@ import org.apache.kafka.common.utils.Time;
  * broker, a fatal storage or metadata error makes Kafka halt the process (this JVM), not throw.
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
     /** 16 MiB, so one record can carry a large activation batch. */
     public static final int MESSAGE_MAX_BYTES = 16 << 20;
     static final String PROPERTIES_FILE = "server.properties";
@@ -47,11 +54,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             "inter.broker.listener.name", "listener.security.protocol.map", "log.dirs", "log.dir",
             "metadata.log.dir");
     private static final String HOST = "127.0.0.1";
+    static final int START_ATTEMPTS = 5;
 
     private final Path workDir;
     private final Map<String, String> overrides;
+    private final PortSource ports;
     private int brokerPort;
     private int controllerPort;
+    /** Whether each port was chosen here (so a bind failure may be retried elsewhere) rather than given. */
+    private final boolean pickBroker;
+    private final boolean pickController;
     private KafkaRaftServer server;
     private Duration lastStartDuration;
     private boolean closed;
@@ -65,10 +77,29 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * @throws IllegalArgumentException for a port outside 0..65535 or an override of a managed key
      */
     public EmbeddedKafkaBroker(Path workDir, int brokerPort, Map<String, String> overrides) {
+        this(workDir, brokerPort, 0, overrides);
+    }
+
+    /**
+     * A broker that has not started yet, with a given controller port.
+     *
+     * @param controllerPort the KRaft controller port on 127.0.0.1, or 0 to pick a free one at first start
+     * @throws IllegalArgumentException for a port outside 0..65535, two equal non-zero ports, or an override of a
+     *     managed key
+     */
+    public EmbeddedKafkaBroker(Path workDir, int brokerPort, int controllerPort, Map<String, String> overrides) {
+        this(workDir, brokerPort, controllerPort, overrides, EmbeddedKafkaBroker::freePorts);
+    }
+
+    EmbeddedKafkaBroker(Path workDir, int brokerPort, int controllerPort, Map<String, String> overrides,
+                        PortSource ports) {
         this.workDir = Objects.requireNonNull(workDir, "workDir").toAbsolutePath();
-        if (brokerPort < 0 || brokerPort > 65535) {
-            throw new IllegalArgumentException("Broker port must be in 0..65535, was " + brokerPort);
+        checkPort("Broker", brokerPort);
+        checkPort("Controller", controllerPort);
+        if (brokerPort != 0 && brokerPort == controllerPort) {
+            throw new IllegalArgumentException("Broker and controller ports must differ, both were " + brokerPort);
         }
+        this.ports = Objects.requireNonNull(ports, "ports");
         for (String key : overrides.keySet()) {
             if (MANAGED_KEYS.contains(key)) {
                 throw new IllegalArgumentException("Broker property " + key
@@ -76,7 +107,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             }
         }
         this.brokerPort = brokerPort;
+        this.controllerPort = controllerPort;
+        this.pickBroker = brokerPort == 0;
+        this.pickController = controllerPort == 0;
         this.overrides = Map.copyOf(overrides);
+    }
+
+    private static void checkPort(String what, int port) {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException(what + " port must be in 0..65535, was " + port);
+        }
     }
 
     /** Creates and starts a broker on free ports with default settings. Blocks until it accepts clients. */
@@ -103,12 +143,43 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
         long t0 = System.nanoTime();
         Files.createDirectories(workDir);
-        if (brokerPort == 0) {
-            brokerPort = freePort();
+        boolean firstStart = lastStartDuration == null;
+        for (int attempt = 1; ; attempt++) {
+            boolean picked = firstStart && (pickBroker || pickController);
+            if (firstStart) {
+                int[] free = ports.freePorts(2);
+                brokerPort = pickBroker ? free[0] : brokerPort;
+                controllerPort = pickController ? (free[1] == brokerPort ? free[0] : free[1]) : controllerPort;
+            }
+            try {
+                server = startServer();
+                break;
+            } catch (RuntimeException e) {
+                if (!picked || attempt >= START_ATTEMPTS || !isBindFailure(e)) {
+                    if (firstStart && pickBroker) {
+                        brokerPort = 0;
+                    }
+                    throw e;
+                }
+                LOG.warn("Embedded Kafka could not bind 127.0.0.1:{}/{} ({}); retrying on other ports", brokerPort,
+                        controllerPort, e.getMessage());
+            }
         }
-        if (controllerPort == 0) {
-            controllerPort = freePort();
+        lastStartDuration = Duration.ofNanos(System.nanoTime() - t0);
+    }
+
+    /** Kafka's wording for a listener whose port is taken (raised from the socket server as a KafkaException). */
+    private static boolean isBindFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.BindException || String.valueOf(t.getMessage()).contains("failed to bind")
+                    || String.valueOf(t.getMessage()).contains("Address already in use")) {
+                return true;
+            }
         }
+        return false;
+    }
+
+    private KafkaRaftServer startServer() throws IOException {
         Properties props = properties();
         Path file = workDir.resolve(PROPERTIES_FILE);
         try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
@@ -127,8 +198,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             }
             throw e;
         }
-        server = s;
-        lastStartDuration = Duration.ofNanos(System.nanoTime() - t0);
+        return s;
     }
 
     /**
@@ -237,11 +307,34 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return Uuid.randomUuid().toString();
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket()) {
-            s.setReuseAddress(true);
-            s.bind(new InetSocketAddress(InetAddress.getByName(HOST), 0));
-            return s.getLocalPort();
+    /** The client and controller ports, as bound; 0 for a port not chosen yet. */
+    public synchronized int controllerPort() {
+        return controllerPort;
+    }
+
+    /** Where free ports come from; tests hand out taken ones to exercise the retry. */
+    @FunctionalInterface
+    interface PortSource {
+        int[] freePorts(int count) throws IOException;
+    }
+
+    /** {@code count} distinct free ports on 127.0.0.1: every socket stays bound until all are, so none repeats. */
+    static int[] freePorts(int count) throws IOException {
+        java.util.List<ServerSocket> held = new java.util.ArrayList<>();
+        try {
+            int[] out = new int[count];
+            for (int i = 0; i < count; i++) {
+                ServerSocket s = new ServerSocket();
+                held.add(s);
+                s.setReuseAddress(true);
+                s.bind(new InetSocketAddress(InetAddress.getByName(HOST), 0));
+                out[i] = s.getLocalPort();
+            }
+            return out;
+        } finally {
+            for (ServerSocket s : held) {
+                s.close();
+            }
         }
     }
 }

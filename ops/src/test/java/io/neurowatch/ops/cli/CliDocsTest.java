@@ -2,6 +2,7 @@ package io.neurowatch.ops.cli;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.neurowatch.testkit.TestData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,7 +15,7 @@ class CliDocsTest {
 
     @Test
     void everyCommandAndOptionIsInTheReference() throws Exception {
-        Path root = Path.of(System.getProperty("neurowatch.repo.root", ".."));
+        Path root = TestData.repoRoot();
         String doc = Files.readString(root.resolve("docs/cli.md"));
         List<String> missing = new ArrayList<>();
         walk(Neurowatch.newCommandLine(), "neurowatch", doc, missing);

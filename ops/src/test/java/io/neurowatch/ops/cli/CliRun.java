@@ -1,5 +1,6 @@
 package io.neurowatch.ops.cli;
 
+import io.neurowatch.testkit.TestData;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -32,9 +33,8 @@ record CliRun(int exit, String out, String err) {
         }
     }
 
-    /** {@code ../shared/fixtures/<sub>} next to the repository. */
+    /** {@code testdata/reference/<sub>} in the repository. */
     static Path fixtures(String sub) {
-        return Path.of(System.getProperty("neurowatch.repo.root", ".")).toAbsolutePath()
-                .resolve("../shared/fixtures").resolve(sub).normalize();
+        return TestData.reference(sub);
     }
 }

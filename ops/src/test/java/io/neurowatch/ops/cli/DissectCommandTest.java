@@ -11,6 +11,7 @@ import io.neurowatch.connectors.io.Hdf5ActivationWriter;
 import io.neurowatch.connectors.io.NpyArray;
 import io.neurowatch.connectors.io.NpyReader;
 import io.neurowatch.connectors.io.NpyWriter;
+import io.neurowatch.testkit.TestData;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -29,8 +30,7 @@ class DissectCommandTest {
     Path tmp;
 
     static Path fixtures() {
-        return Path.of(System.getProperty("neurowatch.repo.root", ".")).toAbsolutePath()
-                .resolve("../shared/fixtures/clip_dissect/case1").normalize();
+        return TestData.reference("clip_dissect/case1");
     }
 
 

@@ -12,6 +12,7 @@ import io.neurowatch.connectors.io.NpyArray;
 import io.neurowatch.connectors.io.NpyDtype;
 import io.neurowatch.connectors.io.NpyReader;
 import io.neurowatch.connectors.io.NpyWriter;
+import io.neurowatch.testkit.TestData;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -25,7 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** {@code neurowatch dora} end to end on the shared DORA fixture: files that parse, and clear errors. */
+/** {@code neurowatch dora} end to end on the reference DORA fixture: files that parse, and clear errors. */
 class DoraCommandTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -33,8 +34,7 @@ class DoraCommandTest {
     Path tmp;
 
     static Path fixtures() {
-        return Path.of(System.getProperty("neurowatch.repo.root", ".")).toAbsolutePath()
-                .resolve("../shared/fixtures/dora/case1").normalize();
+        return TestData.reference("dora/case1");
     }
 
 

@@ -10,6 +10,7 @@ import io.neurowatch.connectors.io.Hdf5ActivationWriter;
 import io.neurowatch.connectors.io.NpyArray;
 import io.neurowatch.connectors.io.NpyReader;
 import io.neurowatch.connectors.io.NpyWriter;
+import io.neurowatch.testkit.TestData;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -30,8 +31,7 @@ class ExplainCommandTest {
     Path tmp;
 
     static Path fixtures() {
-        return Path.of(System.getProperty("neurowatch.repo.root", ".")).toAbsolutePath()
-                .resolve("../shared/fixtures/invert").normalize();
+        return TestData.reference("invert");
     }
 
 

@@ -17,6 +17,7 @@ import io.neurowatch.core.wire.ActivationBatchCodec;
 import io.neurowatch.core.wire.ConceptLabels;
 import io.neurowatch.ops.kafka.EmbeddedKafka;
 import io.neurowatch.ops.kafka.EmbeddedKafkaBroker;
+import io.neurowatch.testkit.TestData;
 import java.awt.image.BufferedImage;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -148,8 +149,7 @@ class InferCommandTest {
             }
             ImageIO.write(img, "png", images.resolve(name).toFile());
         }
-        Path fixtures = Path.of(System.getProperty("neurowatch.repo.root", ".."))
-                .resolve("connectors/src/test/resources/torchscript");
+        Path fixtures = TestData.file("connectors/src/test/resources/torchscript");
         Path model = Files.copy(fixtures.resolve("tiny_tapped.pt"), dir.resolve("tiny.pt"));
         Files.copy(fixtures.resolve("tiny_tapped.pt.taps.json"), dir.resolve("tiny.pt.taps.json"));
 

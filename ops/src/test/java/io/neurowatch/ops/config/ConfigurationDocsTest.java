@@ -2,6 +2,7 @@ package io.neurowatch.ops.config;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.neurowatch.testkit.TestData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,7 +14,7 @@ class ConfigurationDocsTest {
 
     @Test
     void everyKeyIsDocumented() throws Exception {
-        Path root = Path.of(System.getProperty("neurowatch.repo.root", ".."));
+        Path root = TestData.repoRoot();
         String docs = Files.readString(root.resolve("docs/configuration.md"))
                 + Files.readString(root.resolve("docs/streaming.md"));
         List<String> missing = new ArrayList<>();

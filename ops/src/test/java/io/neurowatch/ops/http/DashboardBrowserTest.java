@@ -16,6 +16,7 @@ import io.neurowatch.analyzers.labels.NeuronLabel;
 import io.neurowatch.ops.config.Settings;
 import io.neurowatch.ops.demo.DemoRun;
 import io.neurowatch.ops.dora.DoraResultsJson;
+import io.neurowatch.testkit.Requirement;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -32,7 +33,6 @@ import java.util.Random;
 import java.util.stream.StreamSupport;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -170,8 +170,7 @@ class DashboardBrowserTest {
 
     @Test
     void pagesFillDuringTheStreamAndAlertsArriveLive() throws Exception {
-        Assumptions.assumeTrue(Files.isExecutable(CHROMIUM),
-                "chromium not installed: .ci/run installs Debian's chromium for this test");
+        Requirement.CHROMIUM.require();
         Path target = Path.of("target").toAbsolutePath();
         Files.createDirectories(target);
         try (HeadlessChromium browser = HeadlessChromium.start(CHROMIUM, tmp.resolve("profile"))) {

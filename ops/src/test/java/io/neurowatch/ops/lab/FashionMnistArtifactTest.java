@@ -11,11 +11,11 @@ import io.neurowatch.analyzers.invert.InvertParams;
 import io.neurowatch.analyzers.invert.UnitResult;
 import io.neurowatch.core.InMemoryActivations;
 import io.neurowatch.connectors.model.TappedModel;
+import io.neurowatch.testkit.Requirement;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,9 +32,7 @@ class FashionMnistArtifactTest {
 
     @Test
     void watermarkOnRealImagesInfectsAChannelThatInvertLabels() throws Exception {
-        Assumptions.assumeTrue(FashionMnistArtifacts.available(FashionMnistArtifacts.DEBIAN_DIR),
-                "Fashion-MNIST is not installed (apt-get install dataset-fashion-mnist): real-image experiment "
-                        + "NOT run");
+        Requirement.FASHION_MNIST.require();
         ArtifactLab.Params p = ArtifactLab.Params.defaults(1);
         int side = FashionMnistArtifacts.SIDE;
         FashionMnistArtifacts control = FashionMnistArtifacts.load(FashionMnistArtifacts.DEBIAN_DIR, 8000, 500, 0,

@@ -2,52 +2,34 @@ package io.neurowatch.core.wire;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.neurowatch.testkit.Requirement;
+import io.neurowatch.testkit.TestData;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Runs Debian's {@code /usr/bin/python3} (which sees python3-numpy; the python3 first on PATH does not) for
- * cross-language tests, skipping them with an explicit message when it or numpy is missing.
+ * cross-language tests; {@link Requirement#NUMPY} decides whether a missing interpreter fails or skips.
  */
 final class PythonRunner {
-    static final Path PYTHON = Paths.get("/usr/bin/python3");
+    static final Path PYTHON = Requirement.PYTHON;
 
     private PythonRunner() {
     }
 
-    /** Skips the calling test unless /usr/bin/python3 with numpy is available. */
-    static void assumeNumpy() throws IOException, InterruptedException {
-        assumeTrue(Files.isExecutable(PYTHON), "skipped: " + PYTHON + " is missing (install Debian's python3)");
-        Result r = run(List.of("-c", "import numpy"));
-        assumeTrue(r.exitCode() == 0, "skipped: " + PYTHON + " cannot import numpy (apt-get install python3-numpy): "
-                + r.output());
-    }
-
-    /** The repository root: the surefire property, else the nearest ancestor of the working directory with docs/. */
-    static Path repoRoot() {
-        String configured = System.getProperty("neurowatch.repo.root");
-        if (configured != null && Files.isDirectory(Paths.get(configured, "docs"))) {
-            return Paths.get(configured);
-        }
-        for (Path p = Paths.get("").toAbsolutePath(); p != null; p = p.getParent()) {
-            if (Files.isRegularFile(p.resolve("docs/examples/produce_activations.py"))) {
-                return p;
-            }
-        }
-        throw new IllegalStateException("cannot find the repository root (docs/examples) above "
-                + Paths.get("").toAbsolutePath());
+    /** Requires /usr/bin/python3 with numpy (fails under CI=true when absent, skips elsewhere). */
+    static void assumeNumpy() {
+        Requirement.NUMPY.require();
     }
 
     static Path examplesDir() {
-        Path dir = repoRoot().resolve("docs/examples");
+        Path dir = TestData.file("docs/examples");
         assertTrue(Files.isRegularFile(dir.resolve("produce_activations.py")), "missing " + dir);
         return dir;
     }

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.neurowatch.testkit.TestData;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -27,7 +27,7 @@ class WireFormatDocTest {
     private static final Pattern HEX_PAIR = Pattern.compile("[0-9a-f]{2}");
 
     private static String doc() throws Exception {
-        return Files.readString(PythonRunner.repoRoot().resolve("docs/wire-format.md"));
+        return Files.readString(TestData.file("docs/wire-format.md"));
     }
 
     /** The bytes of the fenced block after {@code <!-- worked-example: name -->}: leading hex pairs of each line. */
@@ -82,7 +82,7 @@ class WireFormatDocTest {
 
     @Test
     void pythonBlocksAreValidPython(@TempDir Path dir) throws Exception {
-        assumeTrue(Files.isExecutable(PythonRunner.PYTHON), "skipped: " + PythonRunner.PYTHON + " is missing");
+        PythonRunner.assumeNumpy();
         Matcher m = FENCE.matcher(doc());
         List<String> blocks = new ArrayList<>();
         while (m.find()) {
