@@ -13,7 +13,7 @@ As a library::
 
 As a program (random activations; ``--out`` writes one record to a file and needs no Kafka)::
 
-    python3 produce_activations.py --bootstrap-servers localhost:9092 --model resnet18 --layer layer4
+    python3 produce_activations.py --bootstrap-servers 127.0.0.1:9092 --model resnet18 --layer layer4
     python3 produce_activations.py --out batch.bin --batch-size 4 --shape 8 2 2 --concepts 5
 """
 
@@ -213,7 +213,7 @@ def _send(records, args):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description="Send random activation batches to Neurowatch over Kafka.")
-    parser.add_argument("--bootstrap-servers", default="localhost:9092")
+    parser.add_argument("--bootstrap-servers", default="127.0.0.1:9092")
     parser.add_argument("--topic", default="neurowatch.activations")
     parser.add_argument("--model", default="demo-cnn")
     parser.add_argument("--model-version", default="1")

@@ -63,4 +63,20 @@ public final class ConceptSet {
     public List<Concept> asList() {
         return concepts;
     }
+
+    /** Equal when the concepts are, in the same order. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ConceptSet c && c.concepts.equals(concepts);
+    }
+
+    @Override
+    public int hashCode() {
+        return concepts.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "ConceptSet" + concepts.stream().map(Concept::id).toList();
+    }
 }

@@ -51,7 +51,7 @@ class ClosedFormVectorTest {
     }
 
     @Test
-    void softWpmi() {
+    void softWpmiMatchesTheHandComputedVector() {
         DissectParams params = DissectParams.defaults(SimilarityFunction.SOFT_WPMI).withTopK(3);
         double[] row0 = {-2.82782, 0.580736, 0.808826, -1.675117};
         DissectOutput compat = run(params.withReferenceCompat(true));
@@ -63,14 +63,14 @@ class ClosedFormVectorTest {
     }
 
     @Test
-    void wpmi() {
+    void wpmiMatchesTheHandComputedVector() {
         DissectOutput out = run(DissectParams.defaults(SimilarityFunction.WPMI).withTopK(3));
         assertArrayEquals(new double[] {-2.198885, -1.30371, -1.623709, -1.76195}, out.scores()[0], 1e-6);
         assertArrayEquals(new int[] {1, 0, 3}, out.argmax());
     }
 
     @Test
-    void cosSimilarity() {
+    void cosSimilarityMatchesTheHandComputedVector() {
         DissectOutput out = run(DissectParams.defaults(SimilarityFunction.COS_SIMILARITY));
         assertArrayEquals(new double[] {0.75291, 0.866025, 0.742526, 0.756154}, out.scores()[0], 1e-6);
         assertArrayEquals(new int[] {1, 0, 3}, out.argmax());

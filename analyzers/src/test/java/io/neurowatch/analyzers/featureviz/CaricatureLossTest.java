@@ -23,7 +23,7 @@ class CaricatureLossTest {
     }
 
     @Test
-    void specExamples() {
+    void theSpecsWorkedExamplesGiveTheirValues() {
         assertEquals(-2.8284251, loss(new float[] {1, 1}, new float[] {1, 1}, 1.0), 1e-6);
         assertEquals(-5.6568502, loss(new float[] {1, 1}, new float[] {1, 1}, 2.0), 2e-6);
         assertEquals(0.2, loss(new float[] {-1, -1}, new float[] {1, 1}, 1.0), 1e-6);

@@ -59,7 +59,7 @@ class ObjectivesTest {
     }
 
     @Test
-    void badAddresses() {
+    void aChannelOrLogitOutsideTheLayerIsRejected() {
         assertThrows(IndexOutOfBoundsException.class, () -> value(Objectives.channel(2, 0)));
         assertThrows(IllegalArgumentException.class, () -> value(Objectives.logit(0, 0)));
         assertThrows(IllegalArgumentException.class, () -> Objectives.weightedSum(new double[] {1}));

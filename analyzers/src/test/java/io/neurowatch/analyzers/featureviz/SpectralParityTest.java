@@ -101,7 +101,7 @@ class SpectralParityTest {
     }
 
     @Test
-    void scaleExtremes() {
+    void theSpectralScaleSpansTheReferencesRangeAndDropsTheNyquistColumn() {
         double[] s256 = extremes(SpectralBasis.torchDreams(256, 256));
         assertEquals(256 / Math.sqrt(2), s256[1], 1e-4);
         assertEquals(181.019, s256[1], 5e-4);

@@ -54,7 +54,7 @@ class ClosedFormVectorTest {
     private static final InvertParams COMPAT = InvertParams.of(1, 4).withReferenceCompat(true);
 
     @Test
-    void atomsOnly() {
+    void withLengthOneTheBeamHoldsTheBestSingleConceptsInOrder() {
         List<Explanation> es = run(COMPAT, A);
         assertEquals(List.of("c0", "c2", "~c0", "c3"), formulas(es));
         assertEquals(0.54166669f, (float) es.get(0).auroc());
@@ -92,7 +92,7 @@ class ClosedFormVectorTest {
     }
 
     @Test
-    void negativeMode() {
+    void negativeModeExplainsLowActivations() {
         InvertParams p = InvertParams.of(2, 2).withFractions(0.1, 0.5).withMode(Mode.NEGATIVE);
         List<Explanation> compat = run(p.withReferenceCompat(true), A);
         assertEquals(List.of("c0 & c1", "c1"), formulas(compat));
@@ -143,7 +143,7 @@ class ClosedFormVectorTest {
     }
 
     @Test
-    void edgeCases() {
+    void noExpansionOrNoAdmissibleFormulaAndBadParametersBehaveAsSpecified() {
         // L = 1 with K = 0, and an empty beam when nothing is admissible.
         assertEquals(4, run(InvertParams.of(3, 4).withLimitSearch(0), A).size());
         assertTrue(run(InvertParams.of(2, 3).withFractions(0.9, 0.95), A).isEmpty());

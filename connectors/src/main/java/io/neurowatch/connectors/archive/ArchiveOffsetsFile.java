@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.neurowatch.connectors.io.AtomicFiles;
 import io.neurowatch.connectors.io.FileFormatException;
 import io.neurowatch.core.state.SourcePartition;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

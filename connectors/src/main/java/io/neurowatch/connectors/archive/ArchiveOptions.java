@@ -1,7 +1,6 @@
 package io.neurowatch.connectors.archive;
 
 import io.neurowatch.connectors.io.Hdf5WriteOptions;
-
 import java.time.Clock;
 import java.time.Duration;
 

@@ -2,7 +2,6 @@ package io.neurowatch.connectors.archive;
 
 import io.neurowatch.core.ActivationSource;
 import io.neurowatch.core.LabelMatrix;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;

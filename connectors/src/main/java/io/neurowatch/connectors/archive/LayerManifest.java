@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.neurowatch.connectors.io.FileFormatException;
 import io.neurowatch.connectors.io.SegmentManifest;
 import io.neurowatch.core.state.SourcePartition;
-
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Path;

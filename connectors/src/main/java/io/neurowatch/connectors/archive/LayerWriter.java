@@ -4,7 +4,6 @@ import io.neurowatch.connectors.io.Hdf5ActivationWriter;
 import io.neurowatch.connectors.io.Hdf5WriteOptions;
 import io.neurowatch.core.state.SourceOffset;
 import io.neurowatch.core.state.SourcePartition;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

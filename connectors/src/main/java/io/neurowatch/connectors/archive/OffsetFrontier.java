@@ -2,7 +2,6 @@ package io.neurowatch.connectors.archive;
 
 import io.neurowatch.core.state.SourceOffset;
 import io.neurowatch.core.state.SourcePartition;
-
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.neurowatch.connectors.io.FileFormatException;
 import io.neurowatch.core.state.SourcePartition;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -2,9 +2,6 @@ package io.neurowatch.connectors.archive;
 
 import io.neurowatch.connectors.io.FileFormatException;
 import io.neurowatch.connectors.io.SegmentManifest;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.DirectoryStream;
@@ -17,6 +14,8 @@ import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Brings one layer directory to a state where the manifest lists every segment and every archived row once.

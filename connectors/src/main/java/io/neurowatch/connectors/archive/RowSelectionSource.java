@@ -2,7 +2,6 @@ package io.neurowatch.connectors.archive;
 
 import io.neurowatch.connectors.io.Hdf5ActivationSource;
 import io.neurowatch.core.ActivationSource;
-
 import java.io.IOException;
 
 /**

@@ -10,7 +10,6 @@ import io.neurowatch.connectors.io.Hdf5ActivationSource;
 import io.neurowatch.connectors.io.Hdf5ActivationWriter;
 import io.neurowatch.connectors.io.Hdf5Support;
 import io.neurowatch.connectors.io.Hdf5WriteOptions;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;

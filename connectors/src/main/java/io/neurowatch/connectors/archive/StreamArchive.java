@@ -2,9 +2,6 @@ package io.neurowatch.connectors.archive;
 
 import io.neurowatch.core.state.SourceOffset;
 import io.neurowatch.core.state.SourcePartition;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -20,6 +17,8 @@ import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The stream archive: every consumed activation row, per (model, layer), in segment files of the INVERT HDF5 store

@@ -4,7 +4,6 @@ import io.neurowatch.connectors.io.FileFormatException;
 import io.neurowatch.connectors.io.Hdf5ActivationSource;
 import io.neurowatch.core.InMemoryActivations;
 import io.neurowatch.core.LabelMatrix;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

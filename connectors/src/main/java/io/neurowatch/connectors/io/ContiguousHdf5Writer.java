@@ -1,7 +1,6 @@
 package io.neurowatch.connectors.io;
 
 import io.jhdf.checksum.ChecksumUtils;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -8,7 +8,6 @@ import io.jhdf.exceptions.HdfException;
 import io.jhdf.object.datatype.DataType;
 import io.jhdf.object.datatype.FloatingPoint;
 import io.neurowatch.core.ActivationSource;
-
 import java.io.IOException;
 import java.lang.reflect.Array;
 import java.nio.file.Files;

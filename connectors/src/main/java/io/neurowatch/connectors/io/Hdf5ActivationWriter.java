@@ -5,7 +5,6 @@ import io.jhdf.WritableHdfFile;
 import io.jhdf.api.DatasetCreationOptions;
 import io.jhdf.api.WritableDataset;
 import io.jhdf.exceptions.HdfException;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,7 +2,6 @@ package io.neurowatch.connectors.io;
 
 import io.neurowatch.core.ActivationSource;
 import io.neurowatch.core.InMemoryActivations;
-
 import java.io.IOException;
 import java.nio.file.Path;
 

@@ -1,19 +1,18 @@
 package io.neurowatch.connectors.archive;
 
+import static io.neurowatch.connectors.archive.TestRecords.Rec;
+import static io.neurowatch.connectors.archive.TestRecords.record;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.neurowatch.connectors.io.TestFiles;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-
-import static io.neurowatch.connectors.archive.TestRecords.Rec;
-import static io.neurowatch.connectors.archive.TestRecords.record;
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** h5py (libhdf5) reads an archive layer: Y, sample ids, timestamps, label CSR, offsets and the manifest keys. */
 class ArchiveH5pyTest {

@@ -1,9 +1,14 @@
 package io.neurowatch.connectors.archive;
 
-import io.neurowatch.core.state.SourcePartition;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static io.neurowatch.connectors.archive.TestRecords.Rec;
+import static io.neurowatch.connectors.archive.TestRecords.assertWindow;
+import static io.neurowatch.connectors.archive.TestRecords.record;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.neurowatch.core.state.SourcePartition;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,14 +20,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
-import static io.neurowatch.connectors.archive.TestRecords.Rec;
-import static io.neurowatch.connectors.archive.TestRecords.assertWindow;
-import static io.neurowatch.connectors.archive.TestRecords.record;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Crashes at every kind of point, then restart and replay from archivedOffsets as the analyzer does. */
 class ArchiveRecoveryTest {

@@ -1,9 +1,13 @@
 package io.neurowatch.connectors.archive;
 
-import io.neurowatch.core.state.SourcePartition;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static io.neurowatch.connectors.archive.TestRecords.Rec;
+import static io.neurowatch.connectors.archive.TestRecords.assertWindow;
+import static io.neurowatch.connectors.archive.TestRecords.record;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.neurowatch.core.state.SourcePartition;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,13 +16,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-
-import static io.neurowatch.connectors.archive.TestRecords.Rec;
-import static io.neurowatch.connectors.archive.TestRecords.assertWindow;
-import static io.neurowatch.connectors.archive.TestRecords.record;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ArchiveRetentionTest {
     static final long T0 = 1_700_000_000_000L;

@@ -1,20 +1,19 @@
 package io.neurowatch.connectors.archive;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.neurowatch.connectors.io.FileFormatException;
 import io.neurowatch.connectors.io.Hdf5SegmentWriter;
 import io.neurowatch.connectors.io.Hdf5WriteOptions;
 import io.neurowatch.connectors.io.SegmentManifest;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.file.Path;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The archive's keys live in the store's manifest.json; the plain segment writer must carry them through. */
 class ManifestExtrasTest {

@@ -1,12 +1,19 @@
 package io.neurowatch.connectors.archive;
 
+import static io.neurowatch.connectors.archive.TestRecords.Rec;
+import static io.neurowatch.connectors.archive.TestRecords.assertWindow;
+import static io.neurowatch.connectors.archive.TestRecords.record;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.neurowatch.connectors.io.Hdf5ActivationSource;
 import io.neurowatch.connectors.io.Hdf5WriteOptions;
 import io.neurowatch.core.state.SourceOffset;
 import io.neurowatch.core.state.SourcePartition;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,16 +22,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import static io.neurowatch.connectors.archive.TestRecords.Rec;
-import static io.neurowatch.connectors.archive.TestRecords.assertWindow;
-import static io.neurowatch.connectors.archive.TestRecords.record;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class StreamArchiveTest {
     static final String MODEL = "resnet18";

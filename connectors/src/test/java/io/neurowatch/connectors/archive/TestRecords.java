@@ -1,15 +1,14 @@
 package io.neurowatch.connectors.archive;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import io.neurowatch.core.ActivationSource;
 import io.neurowatch.core.LabelMatrix;
 import io.neurowatch.core.state.SourceOffset;
-
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * Deterministic consumed records and what the archive must hold for them. Everything about a row (values, labels,

@@ -1,22 +1,21 @@
 package io.neurowatch.connectors.io;
 
-import io.neurowatch.core.InMemoryActivations;
-import io.neurowatch.core.LabelMatrix;
-import org.junit.jupiter.api.Test;
-
-import java.io.IOException;
-import java.nio.file.Path;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.neurowatch.core.InMemoryActivations;
+import io.neurowatch.core.LabelMatrix;
+import java.io.IOException;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
 
 /** The shared golden inputs (written by numpy.save) must read exactly. */
 class FixturesTest {
     private final Path invert = TestFiles.fixtures("invert");
 
     @Test
-    void activationsA1() throws IOException {
+    void theReferenceActivationsA1ReadExactly() throws IOException {
         Path f = invert.resolve("A1.npy");
         NpyHeader h = NpyReader.readHeader(f);
         assertEquals(NpyDtype.FLOAT32, h.dtype());
@@ -42,7 +41,7 @@ class FixturesTest {
     }
 
     @Test
-    void labelsY1() throws IOException {
+    void theReferenceLabelsY1ReadExactly() throws IOException {
         Path f = invert.resolve("Y1.npy");
         NpyArray raw = NpyReader.read(f);
         assertEquals(NpyDtype.UINT8, raw.dtype());

@@ -1,18 +1,5 @@
 package io.neurowatch.connectors.io;
 
-import io.jhdf.HdfFile;
-import io.jhdf.api.Dataset;
-import io.jhdf.api.dataset.ChunkedDataset;
-import io.jhdf.object.message.DataLayout;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.stream.Stream;
-
 import static io.neurowatch.connectors.io.Hdf5Assertions.assertBlockSplitsAgree;
 import static io.neurowatch.connectors.io.Hdf5Assertions.assertColumns;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -20,6 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jhdf.HdfFile;
+import io.jhdf.api.Dataset;
+import io.jhdf.api.dataset.ChunkedDataset;
+import io.jhdf.object.message.DataLayout;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class Hdf5ActivationWriterTest {
     @TempDir

@@ -1,12 +1,11 @@
 package io.neurowatch.connectors.io;
 
-import io.neurowatch.core.ActivationSource;
-
-import java.io.IOException;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.neurowatch.core.ActivationSource;
+import java.io.IOException;
 
 /** Comparisons of a source against the rows it should hold. */
 final class Hdf5Assertions {

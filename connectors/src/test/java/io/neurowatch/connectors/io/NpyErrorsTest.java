@@ -1,7 +1,10 @@
 package io.neurowatch.connectors.io;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static io.neurowatch.connectors.io.NpyTestFiles.dict;
+import static io.neurowatch.connectors.io.NpyTestFiles.header;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.ByteOrder;
@@ -9,12 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
-
-import static io.neurowatch.connectors.io.NpyTestFiles.dict;
-import static io.neurowatch.connectors.io.NpyTestFiles.header;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class NpyErrorsTest {
     @TempDir
@@ -34,7 +33,7 @@ class NpyErrorsTest {
     }
 
     @Test
-    void badMagic() throws IOException {
+    void aFileWithoutTheNpyMagicIsRejectedNamingIt() throws IOException {
         Path f = Files.writeString(tmp.resolve("text.npy"), "hello world, not numpy");
         assertContains(fails(f), "bad magic", "'hello '");
         Path empty = Files.write(tmp.resolve("empty.npy"), new byte[0]);

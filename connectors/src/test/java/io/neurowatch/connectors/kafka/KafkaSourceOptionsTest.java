@@ -29,7 +29,7 @@ class KafkaSourceOptionsTest {
     }
 
     @Test
-    void withersCopy() {
+    void aWitherReturnsAChangedCopyAndLeavesTheOriginal() {
         KafkaSourceOptions changed = base.withMaxBytesInFlight(1);
         assertNotSame(base, changed);
         assertEquals(KafkaSourceOptions.DEFAULT_MAX_BYTES_IN_FLIGHT, base.maxBytesInFlight());

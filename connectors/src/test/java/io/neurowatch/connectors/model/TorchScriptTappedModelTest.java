@@ -15,7 +15,6 @@ import io.neurowatch.connectors.io.NpyArray;
 import io.neurowatch.connectors.io.NpyReader;
 import io.neurowatch.testkit.Requirement;
 import java.io.FileNotFoundException;
-import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,18 +3,18 @@ package io.neurowatch.ops.cli;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.distribution.ValueAtPercentile;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.neurowatch.connectors.archive.WindowSpec;
 import io.neurowatch.connectors.kafka.KafkaRecordSink;
 import io.neurowatch.connectors.kafka.KafkaSourceStats;
 import io.neurowatch.connectors.kafka.KafkaTopics;
 import io.neurowatch.connectors.kafka.TopicSpec;
-import io.neurowatch.core.state.StatisticsStoreConfig;
 import io.neurowatch.core.wire.ActivationBatch;
 import io.neurowatch.core.wire.ActivationBatchCodec;
 import io.neurowatch.ops.kafka.EmbeddedKafkaBroker;
 import io.neurowatch.ops.stream.Analyzer;
 import io.neurowatch.ops.stream.AnalyzerConfig;
-import io.neurowatch.ops.stream.Topics;
+import io.neurowatch.ops.stream.KafkaSettings;
+import io.neurowatch.ops.stream.LabelSettings;
+import io.neurowatch.ops.stream.StatisticsSettings;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -179,12 +179,12 @@ public final class BenchStreamCommand implements Callable<Integer> {
 
     private AnalyzerConfig config(EmbeddedKafkaBroker broker, Path dir, String topic) {
         String t = topic + ".";
-        return AnalyzerConfig.defaults(broker.bootstrapServers(), dir)
-                .withTopics(new Topics(topic, t + "ann", t + "labels", t + "events", t + "dlq", t + "alerts"))
-                .withClientProperties(Map.of("max.partition.fetch.bytes", FETCH_BYTES))
-                .withStatistics(statsThreads == null ? StatisticsStoreConfig.defaults()
-                        : StatisticsStoreConfig.defaults().withStagingThreads(statsThreads), concepts > 0)
-                .withLabelling(0, null, WindowSpec.all(), AnalyzerConfig.defaults("x", dir).invert());
+        AnalyzerConfig c = AnalyzerConfig.defaults(broker.bootstrapServers(), dir)
+                .with(KafkaSettings.ACTIVATIONS, topic).withTopicPrefix(t)
+                .withClientProperty("max.partition.fetch.bytes", String.valueOf(FETCH_BYTES))
+                .with(StatisticsSettings.TRACK_CONCEPTS, concepts > 0)
+                .with(LabelSettings.EVERY_SAMPLES, 0L).with(LabelSettings.INTERVAL, null);
+        return statsThreads == null ? c : c.with(StatisticsSettings.THREADS, statsThreads);
     }
 
     /** One analyzer run to {@code target} samples, timed from its first sample, like the ceiling. */

@@ -60,8 +60,9 @@ public final class ReplayCommand implements Callable<Integer> {
             LabelMatrix lm = labels == null ? null : LabelReader.read(labels, labelsDataset);
             ProgressBar bar = new ProgressBar(System.err, "replay", "samples");
             long rows = source.rows();
-            long sent = Replayer.replay(source, lm, new Replayer.Options(model, modelVersion, layer, publish.topic,
-                    batchSize, firstSampleId, rate, null), sink, done -> bar.update(done, rows));
+            long sent = Replayer.replay(source, lm, Replayer.Options.of(model, layer, publish.topic)
+                    .withModelVersion(modelVersion).withBatchSize(batchSize).withFirstSampleId(firstSampleId)
+                    .withRate(rate), sink, done -> bar.update(done, rows));
             System.out.printf("published %d samples of %s/%s to %s%n", sent, model, layer, publish.topic);
         }
         return 0;

@@ -2,10 +2,10 @@ package io.neurowatch.ops.cli;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.neurowatch.ops.kafka.EmbeddedKafkaBroker;
 import io.neurowatch.ops.config.Settings;
 import io.neurowatch.ops.http.AnalyzerHttp;
 import io.neurowatch.ops.http.HttpSettings;
+import io.neurowatch.ops.kafka.EmbeddedKafkaBroker;
 import io.neurowatch.ops.stream.Analyzer;
 import io.neurowatch.ops.stream.AnalyzerConfig;
 import java.nio.file.Path;
@@ -61,7 +61,7 @@ public final class ServeCommand implements Callable<Integer> {
             settings = settings.with("bootstrap.servers", broker.bootstrapServers());
             System.out.printf("embedded Kafka broker at %s%n", broker.bootstrapServers());
         }
-        AnalyzerConfig cfg = settings.analyzer(AnalyzerConfig.defaults(settings.get("bootstrap.servers"), workDir));
+        AnalyzerConfig cfg = settings.analyzer(workDir);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Analyzer analyzer = new Analyzer(cfg, registry, System.out::println);
         CountDownLatch stopped = new CountDownLatch(1);
@@ -84,8 +84,8 @@ public final class ServeCommand implements Callable<Integer> {
         analyzer.start();
         if (httpSettings.enabled()) {
             server.set(AnalyzerHttp.start(analyzer, registry, httpSettings));
-            System.out.printf("dashboard: http://%s:%d/  (API: /api/models, metrics: /metrics)%n",
-                    httpSettings.host(), server.get().port());
+            System.out.printf("dashboard: %s  (API: /api/models, metrics: /metrics)%n",
+                    httpSettings.url(server.get().port()));
         }
         System.out.printf("analyzer running: consuming %s on %s, work dir %s. Ctrl-C stops it.%n",
                 cfg.topics().activations(), cfg.bootstrapServers(), cfg.workDir());

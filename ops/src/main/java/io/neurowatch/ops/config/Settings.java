@@ -1,44 +1,45 @@
 package io.neurowatch.ops.config;
 
+import io.neurowatch.core.config.SettingValues;
+import io.neurowatch.core.config.SettingsTable;
 import io.neurowatch.ops.http.HttpSettings;
 import io.neurowatch.ops.stream.AnalyzerConfig;
-import io.neurowatch.ops.stream.AnalyzerConfigFile;
+import io.neurowatch.ops.stream.KafkaSettings;
 import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
+import java.util.Properties;
 
 /**
- * The settings of {@code serve} and {@code demo}: every key of the analyzer (docs/streaming.md#settings) and of
- * the HTTP server and dashboard (docs/configuration.md), from, lowest precedence first: built-in defaults, the
- * configuration file (YAML if it ends in {@code .yaml}/{@code .yml}, else Java properties), environment variables
- * {@code NEUROWATCH_<KEY>} (dots and dashes as underscores, upper case), and {@code --set KEY=VALUE}. A key no
- * component knows is an error that names it and where it came from, so a typo never silently keeps a default.
+ * The settings of {@code serve} and {@code demo}: every key of the analyzer's stages and of the HTTP server
+ * ({@link #TABLE}), in layers, lowest precedence first: built-in defaults, a command's own defaults (the demo's),
+ * the configuration file (YAML if it ends in {@code .yaml}/{@code .yml}, else Java properties), environment variables
+ * {@code NEUROWATCH_<KEY>} (dots and dashes as underscores, upper case), {@code --set KEY=VALUE}, and flags. A key no
+ * table declares is an error that names it and where it came from, so a typo never silently keeps a default.
+ * Immutable.
  */
 public final class Settings {
-    /** Keys of the HTTP server and dashboard; the analyzer's are {@link AnalyzerConfigFile#KEYS}. */
-    public static final Set<String> SERVER_KEYS = Set.of("http.host", "http.port", "http.allow-remote", "http.token",
-            "dashboard.results-dir");
-    static final String DEFAULT_HOST = "127.0.0.1";
-    static final int DEFAULT_PORT = 8080;
+    /** Every key {@code serve} and {@code demo} accept. */
+    public static final SettingsTable TABLE = SettingsTable.of(groups(), List.of(KafkaSettings.CLIENT_PREFIX));
 
-    private final Map<String, String> values;
-    private final String source;
+    private final List<SettingsTable.Layer> layers;
+    private final SettingValues values;
 
-    private Settings(Map<String, String> values, String source) {
-        this.values = values;
-        this.source = source;
+    private Settings(List<SettingsTable.Layer> layers) {
+        this.layers = List.copyOf(layers);
+        this.values = TABLE.parse(layers);
     }
 
-    /** Every accepted key except the pass-through {@code kafka.*}. */
-    public static Set<String> keys() {
-        Set<String> all = new TreeSet<>(AnalyzerConfigFile.KEYS);
-        all.addAll(SERVER_KEYS);
-        return all;
+    private static List<SettingsTable.Group> groups() {
+        List<SettingsTable.Group> g = new ArrayList<>(AnalyzerConfig.groups());
+        g.add(HttpSettings.GROUP);
+        return g;
     }
 
     /**
@@ -46,101 +47,78 @@ public final class Settings {
      * @param env the environment ({@code System.getenv()})
      * @param overrides {@code --set} pairs
      * @throws IOException if the file cannot be read or parsed
-     * @throws IllegalArgumentException naming the key and its source for an unknown key
+     * @throws IllegalArgumentException naming the key and its source for an unknown key or a bad value
      */
     public static Settings load(Path file, Map<String, String> env, Map<String, String> overrides)
             throws IOException {
-        Map<String, String> values = new LinkedHashMap<>();
+        List<SettingsTable.Layer> layers = new ArrayList<>();
         if (file != null) {
-            values.putAll(check(readFile(file), file.toString()));
+            layers.add(new SettingsTable.Layer(file.toString(), readFile(file)));
         }
-        values.putAll(fromEnvironment(env));
-        values.putAll(check(overrides, "--set"));
-        return new Settings(values, file == null ? "settings" : file.toString());
+        layers.add(TABLE.environment(env));
+        layers.add(new SettingsTable.Layer("--set", overrides));
+        return new Settings(layers);
     }
 
     private static Map<String, String> readFile(Path file) throws IOException {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-        return name.endsWith(".yaml") || name.endsWith(".yml") ? ConfigYaml.read(file)
-                : AnalyzerConfigFile.read(file);
+        return name.endsWith(".yaml") || name.endsWith(".yml") ? ConfigYaml.read(file) : readProperties(file);
     }
 
-    private static Map<String, String> check(Map<String, String> settings, String where) {
-        Set<String> known = keys();
-        Set<String> unknown = new TreeSet<>();
-        for (String k : settings.keySet()) {
-            if (!known.contains(k) && !k.startsWith("kafka.")) {
-                unknown.add(k);
-            }
+    /** A Java properties file, values trimmed. */
+    static Map<String, String> readProperties(Path file) throws IOException {
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(file)) {
+            p.load(r);
         }
-        if (!unknown.isEmpty()) {
-            throw new IllegalArgumentException(where + ": unknown key" + (unknown.size() > 1 ? "s " : " ")
-                    + String.join(", ", unknown) + " (every key is listed in docs/configuration.md)");
-        }
-        return settings;
-    }
-
-    /** {@code NEUROWATCH_LABEL_EVERY_SAMPLES=…} style overrides for every known key. */
-    static Map<String, String> fromEnvironment(Map<String, String> env) {
-        Map<String, String> out = new HashMap<>();
-        for (String k : keys()) {
-            String name = environmentName(k);
-            if (env.containsKey(name)) {
-                out.put(k, env.get(name));
-            }
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String k : p.stringPropertyNames()) {
+            out.put(k, p.getProperty(k).trim());
         }
         return out;
     }
 
     /** The environment variable that overrides a key. */
     public static String environmentName(String key) {
-        return "NEUROWATCH_" + key.replace('.', '_').replace('-', '_').toUpperCase(Locale.ROOT);
+        return SettingsTable.environmentName(key);
     }
 
-    /** A copy with one key set (a command-line flag, which outranks everything). */
+    /** A copy with one key set by a command-line flag, which outranks everything. */
     public Settings with(String key, String value) {
-        Map<String, String> v = new LinkedHashMap<>(values);
-        v.put(key, value);
-        return new Settings(v, source);
+        List<SettingsTable.Layer> l = new ArrayList<>(layers);
+        l.add(new SettingsTable.Layer("flag for " + key, Map.of(key, value)));
+        return new Settings(l);
     }
 
+    /** A copy whose defaults differ for some keys (a command's own defaults); every other layer outranks them. */
+    public Settings withDefaults(String source, Map<String, String> defaults) {
+        List<SettingsTable.Layer> l = new ArrayList<>();
+        l.add(new SettingsTable.Layer(source, defaults));
+        l.addAll(layers);
+        return new Settings(l);
+    }
+
+    public SettingValues values() {
+        return values;
+    }
+
+    /** Whether some layer set the key (rather than leaving its default). */
     public boolean contains(String key) {
-        return values.containsKey(key);
+        for (SettingsTable.Layer l : layers) {
+            if (l.values().containsKey(key)) {
+                return true;
+            }
+        }
+        return false;
     }
 
-    public String get(String key) {
-        return values.get(key);
+    /** The analyzer's configuration for a work dir. */
+    public AnalyzerConfig analyzer(Path workDir) {
+        return AnalyzerConfig.from(workDir, values);
     }
 
-    /** The analyzer's configuration: {@code base} with the analyzer keys applied. */
-    public AnalyzerConfig analyzer(AnalyzerConfig base) throws IOException {
-        Map<String, String> own = new HashMap<>(values);
-        own.keySet().removeAll(SERVER_KEYS);
-        return AnalyzerConfigFile.apply(base, own, source);
-    }
-
-    /** The HTTP server's settings, defaults where a key is absent. */
+    /** The HTTP server's settings. */
     public HttpSettings http() {
-        String port = values.getOrDefault("http.port", Integer.toString(DEFAULT_PORT)).trim();
-        int p;
-        try {
-            p = Integer.parseInt(port);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(source + ": http.port = '" + port + "' is not an integer");
-        }
-        String remote = values.getOrDefault("http.allow-remote", "false").trim().toLowerCase(Locale.ROOT);
-        if (!remote.equals("true") && !remote.equals("false")) {
-            throw new IllegalArgumentException(source + ": http.allow-remote = '" + remote
-                    + "' is not true or false");
-        }
-        String token = values.get("http.token");
-        String dir = values.get("dashboard.results-dir");
-        try {
-            return new HttpSettings(values.getOrDefault("http.host", DEFAULT_HOST).trim(), p,
-                    Boolean.parseBoolean(remote), token == null || token.isBlank() ? null : token.strip(),
-                    dir == null || dir.isBlank() ? null : Path.of(dir.trim()));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(source + ": " + e.getMessage(), e);
-        }
+        return HttpSettings.from(values);
     }
 }

@@ -2,10 +2,8 @@ package io.neurowatch.ops.demo;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.neurowatch.analyzers.invert.InvertParams;
 import io.neurowatch.analyzers.labels.NeuronLabel;
 import io.neurowatch.analyzers.synthetic.PlantedConcepts;
-import io.neurowatch.connectors.archive.WindowSpec;
 import io.neurowatch.connectors.kafka.KafkaRecordSink;
 import io.neurowatch.connectors.kafka.TopicSnapshot;
 import io.neurowatch.ops.config.Settings;
@@ -14,9 +12,12 @@ import io.neurowatch.ops.http.HttpSettings;
 import io.neurowatch.ops.kafka.EmbeddedKafkaBroker;
 import io.neurowatch.ops.stream.Analyzer;
 import io.neurowatch.ops.stream.AnalyzerConfig;
+import io.neurowatch.ops.stream.KafkaSettings;
 import io.neurowatch.ops.stream.LabelJson;
+import io.neurowatch.ops.stream.LabelSettings;
 import io.neurowatch.ops.stream.Replayer;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -81,17 +82,25 @@ public final class DemoRun implements AutoCloseable {
             broker.start();
             announce.accept(String.format("Embedded Kafka at %s (%.1f s)", broker.bootstrapServers(),
                     broker.lastStartDuration().toMillis() / 1e3));
-            Settings s = settings.with("bootstrap.servers", broker.bootstrapServers());
-            AnalyzerConfig cfg = s.analyzer(AnalyzerConfig.defaults(broker.bootstrapServers(),
-                    dir.resolve("analyzer")).withConcepts(data.concepts()).withLabelling(stream.samples() / 4, null,
-                    WindowSpec.all(), InvertParams.of(2, 3).withFractions(0.002, 0.5)));
+            // The demo's own defaults: its generated concept names, a label run per quarter of the stream, and
+            // formulas of up to two concepts. A settings file, the environment or --set still outrank them.
+            Path concepts = Files.write(Files.createDirectories(dir).resolve("concepts.txt"),
+                    data.concepts().asList().stream().map(io.neurowatch.core.Concept::id).toList());
+            Settings s = settings.withDefaults("demo defaults", Map.of(
+                    LabelSettings.CONCEPTS.name(), concepts.toString(),
+                    LabelSettings.EVERY_SAMPLES.name(), Long.toString(stream.samples() / 4),
+                    LabelSettings.INTERVAL.name(), "off",
+                    LabelSettings.LENGTH.name(), "2",
+                    LabelSettings.MIN_FRACTION.name(), "0.002"))
+                    .with(KafkaSettings.BOOTSTRAP_SERVERS.name(), broker.bootstrapServers());
+            AnalyzerConfig cfg = s.analyzer(dir.resolve("analyzer"));
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             analyzer = new Analyzer(cfg, registry, announce);
             analyzer.start();
             HttpSettings h = s.http();
             if (h.enabled()) {
                 http = AnalyzerHttp.start(analyzer, registry, h);
-                announce.accept(String.format("dashboard: http://%s:%d/", h.host(), http.port()));
+                announce.accept("dashboard: " + h.url(http.port()));
             }
             KafkaRecordSink sink = new KafkaRecordSink(new HashMap<>(Map.of("bootstrap.servers",
                     broker.bootstrapServers())));
@@ -116,8 +125,8 @@ public final class DemoRun implements AutoCloseable {
 
     /** Publishes samples {@code [from, to)} as the inference service would, waiting until the broker has them. */
     public void publish(int from, int to) throws IOException {
-        Replayer.replay(data.activations(), data.labels(), from, to, new Replayer.Options(MODEL, VERSION, LAYER,
-                config.topics().activations(), RECORD_SAMPLES, 0, 0, null), sink, x -> { });
+        Replayer.replay(data.activations(), data.labels(), from, to, Replayer.Options.of(MODEL, LAYER,
+                config.topics().activations()).withModelVersion(VERSION).withBatchSize(RECORD_SAMPLES), sink, x -> { });
     }
 
     /**

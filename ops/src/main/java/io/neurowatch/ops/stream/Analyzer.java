@@ -189,12 +189,12 @@ public final class Analyzer implements AutoCloseable {
      */
     public synchronized void start() throws IOException {
         Files.createDirectories(config.workDir());
-        stats = StatisticsStore.open(config.workDir().resolve("state"), config.statistics());
-        archive = StreamArchive.open(config.workDir().resolve("archive"), config.archive());
+        stats = StatisticsStore.open(config.workDir().resolve("state"), config.statistics().store());
+        archive = StreamArchive.open(config.workDir().resolve("archive"), config.archive().options());
         schemas = LayerSchemas.open(config.workDir().resolve("schemas.json"));
-        recent = new RecentActivations(lateHistograms() ? config.annotationWindow() : 0);
+        recent = new RecentActivations(config.statistics().lateHistograms() ? config.statistics().annotationWindow() : 0);
         annotations = io.neurowatch.core.state.AnnotationStore.open(config.workDir().resolve("annotations"),
-                config.statistics().syncWrites());
+                config.statistics().store().syncWrites());
         long reloaded = recent.reload(archive, annotations);
         if (reloaded > 0) {
             LOG.info("late-annotation window refilled with {} archived rows", reloaded);
@@ -227,7 +227,7 @@ public final class Analyzer implements AutoCloseable {
         admin = org.apache.kafka.clients.admin.Admin.create(clientProperties());
         writer = blockingThread("analyzer-writer");
         labeller = blockingThread("analyzer-labeller");
-        source = new KafkaRecordSource(sourceOptions(config.groupId(), config.topics().activations())
+        source = new KafkaRecordSource(sourceOptions(config.kafka().groupId(), config.topics().activations())
                 .withStartOffsets(this::startOffsets));
         metrics.gauge("neurowatch.source.pending.bytes", source, s -> s.stats().pendingBytes());
         pipeline = source.records()
@@ -248,7 +248,7 @@ public final class Analyzer implements AutoCloseable {
     private void startAnnotations() {
         annotationNext.putAll(annotations.committedOffsets());
         metrics.gauge("neurowatch.join.unmatched", unmatched, java.util.concurrent.atomic.AtomicLong::get);
-        annotationSource = new KafkaRecordSource(sourceOptions(config.groupId() + "-annotations",
+        annotationSource = new KafkaRecordSource(sourceOptions(config.kafka().groupId() + "-annotations",
                 config.topics().annotations()).withStartOffsets(parts -> {
             Map<TopicPartition, Long> out = new HashMap<>();
             Map<SourcePartition, Long> stored = annotations.committedOffsets();
@@ -257,7 +257,7 @@ public final class Analyzer implements AutoCloseable {
                 SourcePartition sp = new SourcePartition(tp.topic(), tp.partition());
                 long next = stored.getOrDefault(sp, 0L);
                 // Late histograms keep their own offsets with the statistics: resume at the lower of the two.
-                out.put(tp, lateHistograms() ? Math.min(next, inStatistics.getOrDefault(sp, 0L)) : next);
+                out.put(tp, config.statistics().lateHistograms() ? Math.min(next, inStatistics.getOrDefault(sp, 0L)) : next);
             }
             return out;
         }));
@@ -277,7 +277,7 @@ public final class Analyzer implements AutoCloseable {
             for (PolledRecord r : group) {
                 SourceOffset pos = new SourceOffset(r.topic(), r.partition(), r.offset());
                 boolean stored = pos.offset() < annotationNext.getOrDefault(pos.sourcePartition(), 0L);
-                boolean inHistograms = !lateHistograms()
+                boolean inHistograms = !config.statistics().lateHistograms()
                         || pos.offset() < statsNext.getOrDefault(pos.sourcePartition(), 0L);
                 if (stored && inHistograms) {
                     continue;
@@ -293,7 +293,7 @@ public final class Analyzer implements AutoCloseable {
                         throw new WireFormatException(WireFormatException.Reason.TRUNCATED, 0, "empty record value");
                     }
                     io.neurowatch.core.wire.SampleAnnotation a = io.neurowatch.core.wire.SampleAnnotationCodec
-                            .decode(r.valueBuffer(), config.maxRecordBytes());
+                            .decode(r.valueBuffer(), config.ingest().maxRecordBytes());
                     io.neurowatch.core.state.AnnotationStore.Annotation annotation =
                             new io.neurowatch.core.state.AnnotationStore.Annotation(a.modelId(), a.sampleId(),
                                     a.conceptIds());
@@ -335,10 +335,6 @@ public final class Analyzer implements AutoCloseable {
         }
     }
 
-    /** Whether late annotations reach the concept histograms (see {@link RecentActivations}). */
-    private boolean lateHistograms() {
-        return config.trackConcepts() && config.annotationWindow() > 0;
-    }
 
     /** Detectors from the work dir (found earlier, thresholds kept) and from the configuration. */
     private void startDetectors() throws IOException {
@@ -496,7 +492,7 @@ public final class Analyzer implements AutoCloseable {
 
     /** The configured client properties (SASL, TLS, …) plus the bootstrap servers, for any Kafka client. */
     private Map<String, Object> clientProperties() {
-        Map<String, Object> props = new HashMap<>(config.clientProperties());
+        Map<String, Object> props = new HashMap<>(config.kafka().clientProperties());
         props.put("bootstrap.servers", config.bootstrapServers());
         return props;
     }
@@ -505,7 +501,7 @@ public final class Analyzer implements AutoCloseable {
     private KafkaSourceOptions sourceOptions(String groupId, String topic) {
         KafkaSourceOptions options = KafkaSourceOptions.of(config.bootstrapServers(), groupId, topic);
         Map<String, Object> consumer = new HashMap<>(options.clientProperties());
-        consumer.putAll(config.clientProperties());
+        consumer.putAll(config.kafka().clientProperties());
         return options.withClientProperties(consumer);
     }
 
@@ -526,13 +522,26 @@ public final class Analyzer implements AutoCloseable {
     private void createTopics() {
         Topics t = config.topics();
         try (KafkaTopics topics = new KafkaTopics(clientProperties())) {
-            int p = config.partitions();
+            int p = config.kafka().partitions();
             Flux.concat(topics.createIfMissing(TopicSpec.of(t.activations(), p)),
                     topics.createIfMissing(TopicSpec.of(t.annotations(), p)),
                     topics.createIfMissing(TopicSpec.of(t.labels(), p).compacted()),
-                    topics.createIfMissing(TopicSpec.of(t.labelEvents(), 1)),
-                    topics.createIfMissing(TopicSpec.of(t.deadLetters(), 1)),
-                    topics.createIfMissing(TopicSpec.of(t.alerts(), 1))).blockLast(Duration.ofSeconds(60));
+                    topics.createIfMissing(TopicSpec.of(t.labelEvents(), p)),
+                    topics.createIfMissing(TopicSpec.of(t.deadLetters(), p)),
+                    topics.createIfMissing(TopicSpec.of(t.alerts(), p))).blockLast(Duration.ofSeconds(60));
+            // A producer that wrote first may have created the input with the broker's default of one partition:
+            // then at most one instance of the group can consume it, whatever `partitions` says.
+            for (String name : List.of(t.activations(), t.annotations())) {
+                int have = topics.describe(name).block(Duration.ofSeconds(60)).partitions().size();
+                if (have < p) {
+                    String line = String.format("topic %s has %d partition%s, fewer than partitions = %d (it existed "
+                            + "before the analyzer, perhaps created by a producer): at most %d instance%s can share it;"
+                            + " add partitions with kafka-topics --alter --partitions %d", name, have,
+                            have == 1 ? "" : "s", p, have, have == 1 ? "" : "s", p);
+                    LOG.warn(line);
+                    announcer.accept("warning: " + line);
+                }
+            }
         }
     }
 
@@ -606,7 +615,7 @@ public final class Analyzer implements AutoCloseable {
             if (group.size() < GROUP_RECORDS || pendingStats.values() >= STATS_WRITE_VALUES) {
                 writeStatistics();
             }
-            if (config.labelEverySamples() > 0 && samplesSinceLabel >= config.labelEverySamples()) {
+            if (config.labels().everySamples() > 0 && samplesSinceLabel >= config.labels().everySamples()) {
                 triggerLabels();
             }
         } catch (IOException e) {
@@ -647,7 +656,7 @@ public final class Analyzer implements AutoCloseable {
      */
     private int[][] storedAnnotations(ActivationBatch b) throws IOException {
         ConceptLabels inline = b.labels();
-        if (!lateHistograms() || (inline != null && inline.conceptIds().length > 0)
+        if (!config.statistics().lateHistograms() || (inline != null && inline.conceptIds().length > 0)
                 || !annotatedModels.computeIfAbsent(b.modelId(), annotations::hasAnnotations)) {
             return new int[0][];
         }
@@ -691,7 +700,7 @@ public final class Analyzer implements AutoCloseable {
             if (r.isTombstone()) {
                 throw new WireFormatException(WireFormatException.Reason.TRUNCATED, 0, "empty record value");
             }
-            decodedRecord = ActivationBatchCodec.decodeWithRows(r.valueBuffer(), config.maxRecordBytes());
+            decodedRecord = ActivationBatchCodec.decodeWithRows(r.valueBuffer(), config.ingest().maxRecordBytes());
             batch = decodedRecord.batch();
         } catch (WireFormatException e) {
             deadLetter(r, e.reason().name(), e.getMessage());
@@ -715,7 +724,7 @@ public final class Analyzer implements AutoCloseable {
         try {
             boolean archived = archive(batch, rows, pos);
             ConceptLabels inline = batch.labels();
-            recent.add(batch, rows, batch.timestampsMillis(), config.trackConcepts() && inline != null
+            recent.add(batch, rows, batch.timestampsMillis(), config.statistics().trackConcepts() && inline != null
                     && inline.conceptIds().length > 0);
             if (archived) {
                 schemas.remember(batch);
@@ -769,7 +778,7 @@ public final class Analyzer implements AutoCloseable {
         int rows = b.batchSize();
         long[] ts = b.timestampsMillis();
         ConceptLabels labels = b.labels();
-        if (labels == null || !config.trackConcepts() || labels.conceptIds().length == 0) {
+        if (labels == null || !config.statistics().trackConcepts() || labels.conceptIds().length == 0) {
             return LayerBatch.wrap(b.modelId(), b.layer(), ts, acts, List.of(), null);
         }
         TreeSet<Integer> present = new TreeSet<>();
@@ -792,7 +801,7 @@ public final class Analyzer implements AutoCloseable {
     }
 
     private String conceptId(int c) {
-        ConceptSet cs = config.concepts();
+        ConceptSet cs = config.labels().concepts();
         return cs != null && c < cs.size() ? cs.id(c) : "c" + c;
     }
 
@@ -801,11 +810,11 @@ public final class Analyzer implements AutoCloseable {
         try {
             writeStatistics();
             archive.flushIfDue(Instant.now());
-            if (config.retention() != null) {
-                archive.applyRetention(config.retention());
-                if (config.retention().maxAge() != null) {
+            if (config.archive().retention() != null) {
+                archive.applyRetention(config.archive().retention());
+                if (config.archive().retention().maxAge() != null) {
                     // Statistics are kept in time buckets; whole buckets older than the retention are dropped.
-                    stats.dropBucketsBefore(System.currentTimeMillis() - config.retention().maxAge().toMillis());
+                    stats.dropBucketsBefore(System.currentTimeMillis() - config.archive().retention().maxAge().toMillis());
                 }
             }
             commitToKafka();
@@ -814,7 +823,7 @@ public final class Analyzer implements AutoCloseable {
                 lastLagCheckMillis = System.currentTimeMillis();
                 refreshLag();
             }
-            Duration every = config.labelInterval();
+            Duration every = config.labels().interval();
             if (every != null && samplesSinceLabel > 0
                     && System.currentTimeMillis() - lastLabelRunMillis >= every.toMillis()) {
                 triggerLabels();
@@ -939,8 +948,8 @@ public final class Analyzer implements AutoCloseable {
                     continue;
                 }
                 // Without a concept set, C comes from the window's own labels: so also right after a restart.
-                int c = config.concepts() != null ? config.concepts().size() : StreamArchive.CONCEPTS_FROM_LABELS;
-                windows.add(archive.window(s.layer().model(), s.layer().layer(), config.labelWindow(), c));
+                int c = config.labels().concepts() != null ? config.labels().concepts().size() : StreamArchive.CONCEPTS_FROM_LABELS;
+                windows.add(archive.window(s.layer().model(), s.layer().layer(), config.labels().window(), c));
             }
         } catch (IOException | RuntimeException e) {
             LOG.error("cannot open label windows", e);
@@ -970,7 +979,7 @@ public final class Analyzer implements AutoCloseable {
     /** On the labeller thread. */
     private void runLabels(List<ArchiveWindow> windows,
                            Map<String, io.neurowatch.analyzers.clipdissect.StreamingTopK.Snapshot> clipSnapshots) {
-        InvertLabeller invert = new InvertLabeller(config.invert(), config.labelThreads());
+        InvertLabeller invert = new InvertLabeller(config.labels().invert(), config.labels().threads());
         long started = System.nanoTime();
         int published = 0;
         List<LabelChange> changes = new ArrayList<>();
@@ -990,7 +999,7 @@ public final class Analyzer implements AutoCloseable {
             }
         }
         io.neurowatch.analyzers.labels.ClipDissectLabeller clipLabeller =
-                new io.neurowatch.analyzers.labels.ClipDissectLabeller(config.clip().params(), config.labelThreads());
+                new io.neurowatch.analyzers.labels.ClipDissectLabeller(config.clip().params(), config.labels().threads());
         for (Map.Entry<String, io.neurowatch.analyzers.clipdissect.StreamingTopK.Snapshot> e
                 : clipSnapshots.entrySet()) {
             String key = e.getKey();
@@ -1078,8 +1087,8 @@ public final class Analyzer implements AutoCloseable {
     }
 
     private ConceptSet names(int count) {
-        if (config.concepts() != null && config.concepts().size() >= count) {
-            return config.concepts();
+        if (config.labels().concepts() != null && config.labels().concepts().size() >= count) {
+            return config.labels().concepts();
         }
         List<Concept> cs = new ArrayList<>(count);
         for (int c = 0; c < count; c++) {

@@ -1,198 +1,107 @@
 package io.neurowatch.ops.stream;
 
-import io.neurowatch.analyzers.invert.InvertParams;
-import io.neurowatch.connectors.archive.ArchiveOptions;
-import io.neurowatch.connectors.archive.RetentionPolicy;
-import io.neurowatch.connectors.archive.WindowSpec;
-import io.neurowatch.core.ConceptSet;
-import io.neurowatch.core.state.StatisticsStoreConfig;
+import io.neurowatch.core.config.Setting;
+import io.neurowatch.core.config.SettingValues;
+import io.neurowatch.core.config.SettingsTable;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Map;
+import java.util.List;
 import java.util.Objects;
 
 /**
- * Everything the streaming analyzer needs, as one immutable snapshot. Keys and defaults are documented in
- * docs/streaming.md; {@link #defaults} gives a working local set-up.
+ * Everything the streaming analyzer needs, as one immutable snapshot: one settings record per stage, each read off
+ * the same parsed {@link SettingValues}. Every key is declared once, in its stage's record; {@link #TABLE} lists
+ * them all (and is what {@code neurowatch config}, {@code serve --help} and docs/streaming.md show).
  *
- * @param bootstrapServers Kafka bootstrap servers
- * @param groupId consumer group (scale out by running several analyzers with one group and separate work dirs)
- * @param topics topic names
- * @param partitions partitions of topics the analyzer creates
- * @param clientProperties extra Kafka client properties (SASL, TLS, …) for consumer, producer and admin
+ * <p>Tests and embedding code change a key with {@link #with}, which re-derives every stage's record, so a
+ * change is validated exactly as the same key in a settings file would be.
+ *
  * @param workDir root of the state ({@code state/}, RocksDB) and archive ({@code archive/}, HDF5)
- * @param maxRecordBytes records above this go to the dead-letter topic as OVERSIZE
- * @param archive segment rolling of the HDF5 archive
- * @param retention what the archive and statistics keep (null keeps everything)
- * @param statistics RocksDB statistics settings
- * @param trackConcepts whether per-(neuron, concept) histograms are kept (cost grows with C·D)
- * @param labelEverySamples run the labeller after this many new samples (0 disables the trigger)
- * @param labelInterval run the labeller at this period when new samples arrived (null disables the timer)
- * @param labelWindow which archived rows a label run reads
- * @param invert INVERT parameters of the label runs
- * @param concepts names of concept ids (column c = concept id c); null names them {@code c<id>}
- * @param labelThreads INVERT worker threads
- * @param alerts artifact detectors and their thresholds
- * @param clip streaming CLIP-Dissect of batches that carry similarity rows
- * @param model a model the analyzer holds and runs DORA on when a new version registers, or null
- * @param annotationWindow per model, the most recent samples whose activations are kept in memory so that late
- *     annotations (annotations topic) of samples that came without labels reach the concept histograms; 0 keeps
- *     none (late annotations then reach only the label runs)
+ * @param values the parsed settings every record below was read from
  */
-public record AnalyzerConfig(String bootstrapServers, String groupId, Topics topics, int partitions,
-                             Map<String, Object> clientProperties, Path workDir, int maxRecordBytes,
-                             ArchiveOptions archive, RetentionPolicy retention, StatisticsStoreConfig statistics,
-                             boolean trackConcepts, long labelEverySamples, Duration labelInterval,
-                             WindowSpec labelWindow, InvertParams invert, ConceptSet concepts, int labelThreads,
-                             AlertSettings alerts, ClipSettings clip, ModelSettings model, int annotationWindow) {
+public record AnalyzerConfig(Path workDir, SettingValues values, KafkaSettings kafka, IngestSettings ingest,
+                             ArchiveSettings archive, StatisticsSettings statistics, LabelSettings labels,
+                             AlertSettings alerts, ClipSettings clip, ModelSettings model) {
+    /** Every key of the analyzer, grouped by stage. */
+    public static final SettingsTable TABLE = SettingsTable.of(groups(), List.of(KafkaSettings.CLIENT_PREFIX));
 
     public AnalyzerConfig {
-        Objects.requireNonNull(bootstrapServers, "bootstrapServers");
-        Objects.requireNonNull(topics, "topics");
         Objects.requireNonNull(workDir, "workDir");
-        Objects.requireNonNull(alerts, "alerts");
-        Objects.requireNonNull(clip, "clip");
-        clientProperties = Map.copyOf(clientProperties);
-        if (annotationWindow < 0) {
-            throw new IllegalArgumentException("annotationWindow must be >= 0: " + annotationWindow);
-        }
-        if (partitions < 1 || maxRecordBytes < 1024 || labelThreads < 1) {
-            throw new IllegalArgumentException("partitions, maxRecordBytes (>= 1024) and labelThreads must be "
-                    + "positive: " + partitions + ", " + maxRecordBytes + ", " + labelThreads);
-        }
+        Objects.requireNonNull(values, "values");
     }
 
+    /** The analyzer's groups, in the order the docs list them. */
+    public static List<SettingsTable.Group> groups() {
+        return List.of(KafkaSettings.GROUP, IngestSettings.GROUP, ArchiveSettings.GROUP, StatisticsSettings.GROUP,
+                LabelSettings.GROUP, AlertSettings.GROUP, ClipSettings.GROUP, ModelSettings.GROUP);
+    }
+
+    /**
+     * Reads every stage's settings.
+     *
+     * @param values parsed by {@link #TABLE} or by a table that contains all of its groups
+     * @throws io.neurowatch.core.config.SettingException for values that are invalid together (naming the keys)
+     */
+    public static AnalyzerConfig from(Path workDir, SettingValues values) {
+        return new AnalyzerConfig(workDir, values, KafkaSettings.from(values), IngestSettings.from(values),
+                ArchiveSettings.from(values), StatisticsSettings.from(values), LabelSettings.from(values),
+                AlertSettings.from(values), ClipSettings.from(values), ModelSettings.from(values));
+    }
+
+    /** Every key at its default, against {@code bootstrapServers}. */
     public static AnalyzerConfig defaults(String bootstrapServers, Path workDir) {
-        return new AnalyzerConfig(bootstrapServers, "neurowatch-analyzer", Topics.defaults(), 3, Map.of(), workDir,
-                64 << 20, ArchiveOptions.defaults().withWriteOptions(
-                        // Contiguous and uncompressed: deflate costs more than the rest of ingestion together,
-                        // and unfiltered segments are written in one sequential pass.
-                        io.neurowatch.connectors.io.Hdf5WriteOptions.defaults().contiguous()), null,
-                StatisticsStoreConfig.defaults(), true, 10_000,
-                Duration.ofSeconds(30), WindowSpec.all(), InvertParams.of(3, 3).withFractions(0.002, 0.5), null,
-                Runtime.getRuntime().availableProcessors(), AlertSettings.defaults(),
-                ClipSettings.defaults(), null, 10_000);
+        return from(workDir, TABLE.defaults().with(KafkaSettings.BOOTSTRAP_SERVERS, bootstrapServers));
     }
 
-    public AnalyzerConfig withAnnotationWindow(int samples) {
-        return edit(e -> e.annotationWindow = samples);
+    /** A copy with one key changed, validated as the same key in a settings file would be. */
+    public <T> AnalyzerConfig with(Setting<T> setting, T value) {
+        return from(workDir, values.with(setting, value));
     }
 
-    public AnalyzerConfig withGroupId(String g) {
-        return edit(e -> e.groupId = g);
+    /** A copy with a {@code kafka.*} client property set. */
+    public AnalyzerConfig withClientProperty(String property, String value) {
+        return from(workDir, values.withPassthrough(KafkaSettings.CLIENT_PREFIX.prefix() + property, value));
     }
 
-    public AnalyzerConfig withTopics(Topics t) {
-        return edit(e -> e.topics = t);
-    }
-
-    public AnalyzerConfig withArchive(ArchiveOptions a) {
-        return edit(e -> e.archive = a);
-    }
-
-    public AnalyzerConfig withLabelling(long everySamples, Duration interval, WindowSpec window, InvertParams p) {
-        return edit(e -> {
-            e.labelEverySamples = everySamples;
-            e.labelInterval = interval;
-            e.labelWindow = window;
-            e.invert = p;
-        });
-    }
-
-    public AnalyzerConfig withConcepts(ConceptSet c) {
-        return edit(e -> e.concepts = c);
-    }
-
-    public AnalyzerConfig withRetention(RetentionPolicy r) {
-        return edit(e -> e.retention = r);
-    }
-
-    public AnalyzerConfig withStatistics(StatisticsStoreConfig s, boolean track) {
-        return edit(e -> {
-            e.statistics = s;
-            e.trackConcepts = track;
-        });
-    }
-
-    public AnalyzerConfig withClientProperties(Map<String, Object> props) {
-        return edit(e -> e.clientProperties = props);
-    }
-
-    public AnalyzerConfig withMaxRecordBytes(int bytes) {
-        return edit(e -> e.maxRecordBytes = bytes);
-    }
-
-    public AnalyzerConfig withAlerts(AlertSettings a) {
-        return edit(e -> e.alerts = a);
-    }
-
-    public AnalyzerConfig withClip(ClipSettings c) {
-        return edit(e -> e.clip = c);
-    }
-
-    public AnalyzerConfig withModel(ModelSettings m) {
-        return edit(e -> e.model = m);
-    }
-
-    /** A copy with some components changed; the canonical constructor validates the result. */
-    private AnalyzerConfig edit(java.util.function.Consumer<Editable> change) {
-        Editable e = new Editable(this);
-        change.accept(e);
-        return e.build();
-    }
-
-    /** The components as mutable fields, so each {@code with*} names only what it changes. */
-    private static final class Editable {
-        String bootstrapServers;
-        String groupId;
-        Topics topics;
-        int partitions;
-        Map<String, Object> clientProperties;
-        Path workDir;
-        int maxRecordBytes;
-        ArchiveOptions archive;
-        RetentionPolicy retention;
-        StatisticsStoreConfig statistics;
-        boolean trackConcepts;
-        long labelEverySamples;
-        Duration labelInterval;
-        WindowSpec labelWindow;
-        InvertParams invert;
-        ConceptSet concepts;
-        int labelThreads;
-        AlertSettings alerts;
-        ClipSettings clip;
-        ModelSettings model;
-        int annotationWindow;
-
-        Editable(AnalyzerConfig c) {
-            bootstrapServers = c.bootstrapServers;
-            groupId = c.groupId;
-            topics = c.topics;
-            partitions = c.partitions;
-            clientProperties = c.clientProperties;
-            workDir = c.workDir;
-            maxRecordBytes = c.maxRecordBytes;
-            archive = c.archive;
-            retention = c.retention;
-            statistics = c.statistics;
-            trackConcepts = c.trackConcepts;
-            labelEverySamples = c.labelEverySamples;
-            labelInterval = c.labelInterval;
-            labelWindow = c.labelWindow;
-            invert = c.invert;
-            concepts = c.concepts;
-            labelThreads = c.labelThreads;
-            alerts = c.alerts;
-            clip = c.clip;
-            model = c.model;
-            annotationWindow = c.annotationWindow;
+    /**
+     * A copy whose topics other than the activations are {@code prefix + name} ({@code prefix}labels, …): tests and
+     * benchmarks that share a broker keep their outputs apart this way.
+     */
+    public AnalyzerConfig withTopicPrefix(String prefix) {
+        SettingValues v = values;
+        for (Setting<String> s : List.of(KafkaSettings.ANNOTATIONS, KafkaSettings.LABELS, KafkaSettings.LABEL_EVENTS,
+                KafkaSettings.DEAD_LETTERS, KafkaSettings.ALERTS)) {
+            v = v.with(s, prefix + s.name().substring("topics.".length()));
         }
+        return from(workDir, v);
+    }
 
-        AnalyzerConfig build() {
-            return new AnalyzerConfig(bootstrapServers, groupId, topics, partitions, clientProperties, workDir,
-                    maxRecordBytes, archive, retention, statistics, trackConcepts, labelEverySamples, labelInterval,
-                    labelWindow, invert, concepts, labelThreads, alerts, clip, model, annotationWindow);
-        }
+    /** A copy with another work dir. */
+    public AnalyzerConfig withWorkDir(Path dir) {
+        return from(dir, values);
+    }
+
+    /**
+     * Equal when every stage's settings and the work dir are: the parsed values themselves may differ in keys the
+     * analyzer does not read (those of the HTTP server, say).
+     */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof AnalyzerConfig c && workDir.equals(c.workDir) && kafka.equals(c.kafka)
+                && ingest.equals(c.ingest) && archive.equals(c.archive) && statistics.equals(c.statistics)
+                && labels.equals(c.labels) && alerts.equals(c.alerts) && clip.equals(c.clip)
+                && Objects.equals(model, c.model);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(workDir, kafka, ingest, archive, statistics, labels, alerts, clip, model);
+    }
+
+    public Topics topics() {
+        return kafka.topics();
+    }
+
+    public String bootstrapServers() {
+        return kafka.bootstrapServers();
     }
 }

@@ -19,13 +19,48 @@ import reactor.core.publisher.Flux;
  */
 public final class Replayer {
 
-    /** What to publish and how. */
+    /**
+     * What to publish and how; copy-on-write, so one instance can serve as a template.
+     *
+     * @param batchSize samples per record
+     * @param firstSampleId the sample id of row 0
+     * @param samplesPerSecond pace (0 = as fast as the broker takes them)
+     * @param featureShape the layer's feature shape on the wire, or null
+     */
     public record Options(String model, String modelVersion, String layer, String topic, int batchSize,
                           long firstSampleId, double samplesPerSecond, int[] featureShape) {
         public Options {
             if (batchSize < 1) {
                 throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
             }
+        }
+
+        /** Model version "1", 100 samples per record, sample ids from 0, unpaced, no feature shape. */
+        public static Options of(String model, String layer, String topic) {
+            return new Options(model, "1", layer, topic, 100, 0, 0, null);
+        }
+
+        public Options withModelVersion(String version) {
+            return new Options(model, version, layer, topic, batchSize, firstSampleId, samplesPerSecond, featureShape);
+        }
+
+        public Options withBatchSize(int samples) {
+            return new Options(model, modelVersion, layer, topic, samples, firstSampleId, samplesPerSecond,
+                    featureShape);
+        }
+
+        public Options withFirstSampleId(long id) {
+            return new Options(model, modelVersion, layer, topic, batchSize, id, samplesPerSecond, featureShape);
+        }
+
+        public Options withRate(double samplesPerSecond) {
+            return new Options(model, modelVersion, layer, topic, batchSize, firstSampleId, samplesPerSecond,
+                    featureShape);
+        }
+
+        public Options withFeatureShape(int... shape) {
+            return new Options(model, modelVersion, layer, topic, batchSize, firstSampleId, samplesPerSecond,
+                    shape.clone());
         }
     }
 

@@ -4,7 +4,7 @@ package io.neurowatch.ops.stream;
  * The topics the analyzer reads and writes; created if missing (labels compacted).
  *
  * @param activations wire-format activation batches, key {@code model/layer}
- * @param annotations late labels, key {@code model/sampleId} (reserved: joining is not implemented yet)
+ * @param annotations late labels ({@code SampleAnnotation}), key {@code model/sampleId}, joined to the samples
  * @param labels latest label per neuron and method, compacted
  * @param labelEvents label-changed (drift) events
  * @param deadLetters undecodable or invalid records, with the reason in headers

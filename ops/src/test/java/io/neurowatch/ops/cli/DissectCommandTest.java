@@ -12,15 +12,12 @@ import io.neurowatch.connectors.io.NpyArray;
 import io.neurowatch.connectors.io.NpyReader;
 import io.neurowatch.connectors.io.NpyWriter;
 import io.neurowatch.testkit.TestData;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code neurowatch dissect} end to end on the CLIP-Dissect reference fixture. */
 class DissectCommandTest {

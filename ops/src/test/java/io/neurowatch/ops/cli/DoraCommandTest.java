@@ -14,17 +14,12 @@ import io.neurowatch.connectors.io.NpyReader;
 import io.neurowatch.connectors.io.NpyWriter;
 import io.neurowatch.testkit.TestData;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code neurowatch dora} end to end on the reference DORA fixture: files that parse, and clear errors. */
 class DoraCommandTest {

@@ -11,8 +11,6 @@ import io.neurowatch.connectors.io.NpyArray;
 import io.neurowatch.connectors.io.NpyReader;
 import io.neurowatch.connectors.io.NpyWriter;
 import io.neurowatch.testkit.TestData;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,7 +19,6 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code neurowatch explain} end to end: real files in, JSON out, and clear errors for bad input. */
 class ExplainCommandTest {

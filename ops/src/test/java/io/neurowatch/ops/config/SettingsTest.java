@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.neurowatch.connectors.archive.WindowSpec;
+import io.neurowatch.core.state.StatisticsStoreConfig;
 import io.neurowatch.ops.http.HttpSettings;
 import io.neurowatch.ops.stream.AnalyzerConfig;
 import java.io.IOException;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class SettingsTest {
-    private static final AnalyzerConfig BASE = AnalyzerConfig.defaults("localhost:9092", Path.of("work"));
+    private static final Path WORK = Path.of("work");
 
     @TempDir
     Path dir;
@@ -63,18 +64,18 @@ class SettingsTest {
                 """);
         Settings fromYaml = Settings.load(yaml, Map.of(), Map.of());
         Settings fromProps = Settings.load(props, Map.of(), Map.of());
-        AnalyzerConfig a = fromYaml.analyzer(BASE);
-        assertEquals(fromProps.analyzer(BASE), a);
+        AnalyzerConfig a = fromYaml.analyzer(WORK);
+        assertEquals(fromProps.analyzer(WORK), a);
         assertEquals(fromProps.http(), fromYaml.http());
         assertEquals("broker1:9092,broker2:9092", a.bootstrapServers());
-        assertEquals(2500, a.labelEverySamples());
-        assertNull(a.labelInterval(), "'off' reached the key's parser as text");
-        assertEquals(WindowSpec.lastSamples(10_000), a.labelWindow());
-        assertEquals(4, a.invert().beamSize());
-        assertEquals(0.01, a.invert().minFraction());
-        assertEquals(5000, a.archive().rowsPerSegment());
+        assertEquals(2500, a.labels().everySamples());
+        assertNull(a.labels().interval(), "'off' reached the key's parser as text");
+        assertEquals(WindowSpec.lastSamples(10_000), a.labels().window());
+        assertEquals(4, a.labels().invert().beamSize());
+        assertEquals(0.01, a.labels().invert().minFraction());
+        assertEquals(5000, a.archive().options().rowsPerSegment());
         assertEquals("my.labels", a.topics().labels());
-        assertEquals("SASL_SSL", a.clientProperties().get("security.protocol"));
+        assertEquals("SASL_SSL", a.kafka().clientProperties().get("security.protocol"));
         assertEquals(new HttpSettings("127.0.0.2", 0, false, null, Path.of("/srv/results")), fromYaml.http());
     }
 
@@ -100,12 +101,12 @@ class SettingsTest {
         Map<String, String> env = Map.of("NEUROWATCH_LABEL_EVERY_SAMPLES", "200", "NEUROWATCH_HTTP_PORT", "9001",
                 "NEUROWATCH_HTTP_TOKEN", "s3cret", "NEUROWATCH_NOT_A_KEY", "x", "PATH", "/bin");
         Settings s = Settings.load(yaml, env, Map.of());
-        assertEquals(200, s.analyzer(BASE).labelEverySamples());
+        assertEquals(200, s.analyzer(WORK).labels().everySamples());
         assertEquals(9001, s.http().port());
         assertEquals("s3cret", s.http().token());
         Settings set = Settings.load(yaml, env, Map.of("label.every-samples", "300"));
-        assertEquals(300, set.analyzer(BASE).labelEverySamples());
-        assertEquals(300, set.with("http.port", "1").analyzer(BASE).labelEverySamples());
+        assertEquals(300, set.analyzer(WORK).labels().everySamples());
+        assertEquals(300, set.with("http.port", "1").analyzer(WORK).labels().everySamples());
         assertEquals(1, set.with("http.port", "1").http().port(), "a flag outranks everything");
         assertEquals("NEUROWATCH_DASHBOARD_RESULTS_DIR", Settings.environmentName("dashboard.results-dir"));
     }
@@ -114,8 +115,10 @@ class SettingsTest {
     void defaultsWithoutAnySource() throws Exception {
         Settings s = Settings.load(null, Map.of(), Map.of());
         assertEquals(new HttpSettings("127.0.0.1", 8080, false, null, null), s.http());
-        assertEquals(BASE, s.analyzer(BASE));
-        assertEquals(Duration.ofSeconds(30), s.analyzer(BASE).labelInterval());
+        assertEquals(AnalyzerConfig.defaults(null, WORK), s.analyzer(WORK));
+        assertEquals(Duration.ofSeconds(30), s.analyzer(WORK).labels().interval());
+        assertEquals(Duration.ofSeconds(60), s.analyzer(WORK).archive().options().maxSegmentAge(),
+                "segments of a quiet stream are written within a minute");
     }
 
     @Test
@@ -141,8 +144,47 @@ class SettingsTest {
         assertThrows(IllegalArgumentException.class, () -> Settings.load(remote, Map.of(), Map.of()).http());
         Path window = write("window.yaml", "label: {window: sometimes}\n");
         e = assertThrows(IllegalArgumentException.class,
-                () -> Settings.load(window, Map.of(), Map.of()).analyzer(BASE));
+                () -> Settings.load(window, Map.of(), Map.of()));
         assertTrue(e.getMessage().startsWith(window.toString()) && e.getMessage().contains("label.window"),
                 e.getMessage());
+    }
+
+    @Test
+    void statsThreadsSetsTheStoresStagingThreadsAndDefaultsToTheProcessors() throws Exception {
+        assertEquals(StatisticsStoreConfig.defaultStagingThreads(),
+                Settings.load(null, Map.of(), Map.of()).analyzer(WORK).statistics().store().stagingThreads());
+        AnalyzerConfig c = Settings.load(null, Map.of("NEUROWATCH_STATS_THREADS", "3"), Map.of()).analyzer(WORK);
+        assertEquals(StatisticsStoreConfig.defaults().withStagingThreads(3), c.statistics().store(),
+                "nothing else of the store changes");
+        for (String bad : new String[] {"0", "many"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> Settings.load(null, Map.of(), Map.of("stats.threads", bad)));
+            assertTrue(e.getMessage().startsWith("--set: stats.threads = '" + bad + "'"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aCommandsOwnDefaultsAreOutrankedByEveryLayer() throws Exception {
+        Settings demo = Settings.load(null, Map.of(), Map.of("invert.L", "3"))
+                .withDefaults("demo defaults", Map.of("invert.L", "2", "invert.B", "4"));
+        assertEquals(3, demo.analyzer(WORK).labels().invert().maxLength(), "--set outranks the demo's default");
+        assertEquals(4, demo.analyzer(WORK).labels().invert().beamSize());
+    }
+
+    @Test
+    void valuesThatAreWrongTogetherNameBothKeys() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Settings.load(null,
+                Map.of(), Map.of("invert.min-fraction", "0.6", "invert.max-fraction", "0.5")).analyzer(WORK));
+        assertTrue(e.getMessage().contains("invert.min-fraction") && e.getMessage().contains("invert.max-fraction"),
+                e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> Settings.load(null, Map.of(), Map.of("dora.iters", "5")).analyzer(WORK));
+        assertEquals("--set: dora.iters needs model.path", e.getMessage());
+    }
+
+    @Test
+    void anIpv6HostIsBracketedInTheUrl() {
+        assertEquals("http://[::1]:8080/", new HttpSettings("::1", 8080, false, null, null).url(8080));
+        assertEquals("http://127.0.0.1:41234/", new HttpSettings("127.0.0.1", 0, false, null, null).url(41234));
     }
 }

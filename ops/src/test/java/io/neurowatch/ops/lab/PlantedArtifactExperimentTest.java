@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.neurowatch.analyzers.artifacts.ThresholdMode;
 import io.neurowatch.analyzers.dora.DoraPipeline;
 import io.neurowatch.analyzers.invert.ConceptIndex;
 import io.neurowatch.analyzers.invert.Explanation;
@@ -25,8 +24,11 @@ import io.neurowatch.ops.kafka.EmbeddedKafkaBroker;
 import io.neurowatch.ops.stream.AlertSettings;
 import io.neurowatch.ops.stream.Analyzer;
 import io.neurowatch.ops.stream.AnalyzerConfig;
+import io.neurowatch.ops.stream.LabelSettings;
 import io.neurowatch.ops.stream.ModelSettings;
-import io.neurowatch.ops.stream.Topics;
+import io.neurowatch.ops.testing.TestConfigs;
+import io.neurowatch.ops.testing.TopicReader;
+import io.neurowatch.ops.testing.Waits;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,7 +38,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import io.neurowatch.ops.testing.Waits;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -107,14 +108,14 @@ class PlantedArtifactExperimentTest {
         }
 
         // (c) The analyzer holds the model, runs DORA when it registers and alerts on stamped images.
-        Topics topics = new Topics("lab.act", "lab.ann", "lab.labels", "lab.events", "lab.dlq", "lab.alerts");
-        AnalyzerConfig cfg = AnalyzerConfig.defaults(broker.bootstrapServers(), work.resolve("analyzer"))
-                .withTopics(topics).withGroupId("lab")
-                .withLabelling(0, null, io.neurowatch.connectors.archive.WindowSpec.all(), InvertParams.of(1, 1))
-                .withAlerts(new AlertSettings(List.of(), 0.998, ThresholdMode.REFERENCE, 1000, 500,
-                        Duration.ofMillis(200)))
-                .withModel(new ModelSettings(modelFile, "lab", p.layer(), false, 1, p.samsIters(), p.samsLr(),
-                        SEED, 20, 0));
+        AnalyzerConfig cfg = TestConfigs.analyzer(broker, work.resolve("analyzer"), "lab")
+                .with(LabelSettings.LENGTH, 1).with(LabelSettings.BEAM, 1)
+                .with(AlertSettings.PERCENTILE, 0.998).with(AlertSettings.THRESHOLD, "reference")
+                .with(AlertSettings.REFERENCE_SAMPLES, 1000L).with(AlertSettings.REFRESH, Duration.ofMillis(200))
+                .with(ModelSettings.PATH, modelFile).with(ModelSettings.ID, "lab")
+                .with(ModelSettings.LAYER, p.layer()).with(ModelSettings.INPUT_SCALING, "unit")
+                .with(ModelSettings.ITERS, p.samsIters()).with(ModelSettings.LR, p.samsLr())
+                .with(ModelSettings.SEED, SEED);
         ImageSet warmup = gen.generate(SEED + 300, 1200, 0);
         ArtifactLab.HeldOutStream live = ArtifactLab.heldOutStream(gen, SEED + 400, 1500, 0.1, 100_000L);
         Set<Long> stampedIds = live.stampedIds();
@@ -135,7 +136,7 @@ class PlantedArtifactExperimentTest {
         }
         Set<Long> alerted = new HashSet<>();
         int infectedAlerts = 0;
-        for (JsonNode a : Waits.readJson(client, "lab.alerts", 1)) {
+        for (JsonNode a : TopicReader.json(client, "lab.alerts", 1)) {
             if (a.get("type").asText().equals("infected_neuron")) {
                 infectedAlerts++;
             } else if (a.get("sample_id").asLong() >= 100_000L) {

@@ -15,7 +15,6 @@ import io.neurowatch.core.state.StatisticsStore;
 import io.neurowatch.core.state.StatisticsStoreConfig;
 import io.neurowatch.ops.kafka.EmbeddedKafka;
 import io.neurowatch.ops.kafka.EmbeddedKafkaBroker;
-import java.io.File;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -98,7 +97,7 @@ class AnalyzerCrashTest {
                     int from = round * n / 4;
                     int to = (round + 1) * n / 4;
                     Replayer.replay(data.activations(), data.labels(), from, to,
-                            new Replayer.Options("m", "1", layers[l], TOPIC, 50, 0, 0, null), sink, x -> { });
+                            Replayer.Options.of("m", layers[l], TOPIC).withBatchSize(50), sink, x -> { });
                 }
                 Thread.sleep(500 + rnd.nextInt(2500));
                 child.destroyForcibly().waitFor();

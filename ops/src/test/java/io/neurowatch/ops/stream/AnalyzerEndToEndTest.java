@@ -1,7 +1,5 @@
 package io.neurowatch.ops.stream;
 
-import io.neurowatch.core.state.AurocEstimate;
-import io.neurowatch.core.LabelMatrix;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,22 +7,28 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.neurowatch.analyzers.invert.ConceptIndex;
 import io.neurowatch.analyzers.invert.InvertExplainer;
-import io.neurowatch.analyzers.invert.InvertParams;
 import io.neurowatch.analyzers.invert.UnitResult;
 import io.neurowatch.analyzers.labels.NeuronLabel;
 import io.neurowatch.analyzers.synthetic.PlantedConcepts;
-import io.neurowatch.connectors.archive.StreamArchive;
 import io.neurowatch.connectors.archive.ArchiveOptions;
 import io.neurowatch.connectors.archive.ArchiveWindow;
+import io.neurowatch.connectors.archive.StreamArchive;
 import io.neurowatch.connectors.archive.WindowSpec;
 import io.neurowatch.connectors.kafka.KafkaRecordSink;
 import io.neurowatch.connectors.kafka.TopicSnapshot;
+import io.neurowatch.core.LabelMatrix;
+import io.neurowatch.core.state.AurocEstimate;
 import io.neurowatch.core.state.StatisticsStore;
 import io.neurowatch.core.state.StatisticsStoreConfig;
 import io.neurowatch.core.wire.ActivationBatch;
 import io.neurowatch.core.wire.ActivationBatchCodec;
 import io.neurowatch.ops.kafka.EmbeddedKafka;
 import io.neurowatch.ops.kafka.EmbeddedKafkaBroker;
+import io.neurowatch.ops.stream.ArchiveSettings;
+import io.neurowatch.ops.stream.LabelSettings;
+import io.neurowatch.ops.testing.TestConfigs;
+import io.neurowatch.ops.testing.TopicReader;
+import io.neurowatch.ops.testing.Waits;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -35,7 +39,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import io.neurowatch.ops.testing.Waits;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,25 +54,11 @@ class AnalyzerEndToEndTest {
 
     /** The reason header of the first {@code count} dead letters, in order. */
     private static List<String> deadLetterReasons(Map<String, Object> client, String topic, int count) {
-        Map<String, Object> props = new HashMap<>(client);
-        props.put("key.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName());
-        props.put("value.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName());
         List<String> reasons = new ArrayList<>();
-        try (org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> c =
-                     new org.apache.kafka.clients.consumer.KafkaConsumer<>(props)) {
-            org.apache.kafka.common.TopicPartition tp = new org.apache.kafka.common.TopicPartition(topic, 0);
-            c.assign(List.of(tp));
-            c.seekToBeginning(List.of(tp));
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (reasons.size() < count && System.nanoTime() < deadline) {
-                for (var r : c.poll(Duration.ofMillis(200))) {
-                    reasons.add(new String(r.headers().lastHeader("neurowatch.reason").value(),
-                            StandardCharsets.UTF_8));
-                    String source = new String(r.headers().lastHeader("neurowatch.source").value(),
-                            StandardCharsets.UTF_8);
-                    assertTrue(source.matches(".+-\\d+@\\d+"), "source header is topic-partition@offset: " + source);
-                }
-            }
+        for (var r : TopicReader.records(client, topic, count, Duration.ofSeconds(30))) {
+            reasons.add(new String(r.headers().lastHeader("neurowatch.reason").value(), StandardCharsets.UTF_8));
+            String source = new String(r.headers().lastHeader("neurowatch.source").value(), StandardCharsets.UTF_8);
+            assertTrue(source.matches(".+-\\d+@\\d+"), "source header is topic-partition@offset: " + source);
         }
         return reasons;
     }
@@ -80,20 +69,17 @@ class AnalyzerEndToEndTest {
         int n = 3000;
         int d = 6;
         PlantedConcepts data = PlantedConcepts.generate(5, n, 12, d, 2.5);
-        InvertParams params = InvertParams.of(2, 3).withFractions(0.01, 0.5);
-        Topics topics = new Topics("e2e.act", "e2e.ann", "e2e.labels", "e2e.events", "e2e.dlq", "e2e.alerts");
-        AnalyzerConfig cfg = AnalyzerConfig.defaults(broker.bootstrapServers(), work)
-                .withTopics(topics).withGroupId("e2e")
-                .withArchive(ArchiveOptions.defaults().withRowsPerSegment(700))
-                .withLabelling(0, null, WindowSpec.all(), params);
+        AnalyzerConfig cfg = TestConfigs.analyzer(broker, work, "e2e")
+                .with(ArchiveSettings.ROWS_PER_SEGMENT, 700)
+                .with(LabelSettings.LENGTH, 2).with(LabelSettings.MIN_FRACTION, 0.01);
         List<String> announced = new ArrayList<>();
         Map<String, Object> client = Map.of("bootstrap.servers", broker.bootstrapServers());
 
         try (Analyzer analyzer = new Analyzer(cfg, new SimpleMeterRegistry(), announced::add)) {
             analyzer.start();
             try (KafkaRecordSink sink = new KafkaRecordSink(new HashMap<>(client))) {
-                Replayer.replay(data.activations(), data.labels(), new Replayer.Options("m", "1", "pool", "e2e.act",
-                        200, 0, 0, new int[] {2, 3}), sink, x -> { });
+                Replayer.replay(data.activations(), data.labels(), Replayer.Options.of("m", "pool", "e2e.act")
+                        .withBatchSize(200).withFeatureShape(2, 3), sink, x -> { });
                 byte[] good = ActivationBatchCodec.encode(ActivationBatch.of("m", "1", "pool", new long[] {99_999},
                         d, new float[d]));
                 byte[] key = "m/pool".getBytes(StandardCharsets.UTF_8);
@@ -120,7 +106,7 @@ class AnalyzerEndToEndTest {
         Map<String, byte[]> published = TopicSnapshot.latestByKey(client, "e2e.labels", Duration.ofSeconds(30));
         assertEquals(d, published.size());
         List<UnitResult> batch = new InvertExplainer(new ConceptIndex(data.labels(),
-                io.neurowatch.core.ConceptSet.numbered("c", 12)), params, 256, 2)
+                io.neurowatch.core.ConceptSet.numbered("c", 12)), cfg.labels().invert(), 256, 2)
                 .explainAll(data.activations(), InvertExplainer.ProgressListener.NONE);
         for (byte[] v : published.values()) {
             NeuronLabel l = LabelJson.decode(v);
@@ -161,10 +147,8 @@ class AnalyzerEndToEndTest {
         int n = 2000;
         int d = 4;
         PlantedConcepts data = PlantedConcepts.generate(9, n, 10, d, 2.5);
-        InvertParams params = InvertParams.of(2, 3).withFractions(0.01, 0.5);
-        Topics topics = new Topics("late.act", "late.ann", "late.labels", "late.events", "late.dlq", "late.alerts");
-        AnalyzerConfig cfg = AnalyzerConfig.defaults(broker.bootstrapServers(), work.resolve("late"))
-                .withTopics(topics).withGroupId("late").withLabelling(0, null, WindowSpec.all(), params);
+        AnalyzerConfig cfg = TestConfigs.analyzer(broker, work.resolve("late"), "late")
+                .with(LabelSettings.LENGTH, 2).with(LabelSettings.MIN_FRACTION, 0.01);
         Map<String, Object> client = Map.of("bootstrap.servers", broker.bootstrapServers());
         // Every 10th sample never gets an annotation: it must count as unmatched and carry no concept.
         io.neurowatch.core.LabelMatrix.Builder expected = io.neurowatch.core.LabelMatrix.builder(n, 10);
@@ -172,8 +156,7 @@ class AnalyzerEndToEndTest {
         try (Analyzer analyzer = new Analyzer(cfg, metrics, s -> { });
              KafkaRecordSink sink = new KafkaRecordSink(new HashMap<>(client))) {
             analyzer.start();
-            Replayer.replay(data.activations(), null, new Replayer.Options("m", "1", "pool", "late.act", 250, 0, 0,
-                    null), sink, x -> { });
+            Replayer.replay(data.activations(), null, Replayer.Options.of("m", "pool", "late.act").withBatchSize(250), sink, x -> { });
             // The activations first: a late annotation joins the histograms only while its sample is recent.
             Waits.await(() -> analyzer.sampleCount() == n, Duration.ofSeconds(60), "activations");
             List<reactor.core.publisher.Mono<?>> sends = new ArrayList<>();
@@ -202,7 +185,7 @@ class AnalyzerEndToEndTest {
             assertNull(analyzer.failure());
         }
         List<UnitResult> batch = new InvertExplainer(new ConceptIndex(expected.build(),
-                io.neurowatch.core.ConceptSet.numbered("c", 10)), params, 256, 2)
+                io.neurowatch.core.ConceptSet.numbered("c", 10)), cfg.labels().invert(), 256, 2)
                 .explainAll(data.activations(), InvertExplainer.ProgressListener.NONE);
         Map<String, byte[]> published = TopicSnapshot.latestByKey(client, "late.labels", Duration.ofSeconds(30));
         assertEquals(d, published.size());
@@ -253,11 +236,8 @@ class AnalyzerEndToEndTest {
         int n = 1000;
         int d = 3;
         PlantedConcepts data = PlantedConcepts.generate(5, n, 6, d, 2.5);
-        Topics topics = new Topics("early.act", "early.ann", "early.labels", "early.events", "early.dlq",
-                "early.alerts");
-        AnalyzerConfig cfg = AnalyzerConfig.defaults(broker.bootstrapServers(), work.resolve("early"))
-                .withTopics(topics).withGroupId("early")
-                .withLabelling(0, null, WindowSpec.all(), InvertParams.of(2, 3).withFractions(0.01, 0.5));
+        AnalyzerConfig cfg = TestConfigs.analyzer(broker, work.resolve("early"), "early")
+                .with(LabelSettings.LENGTH, 2).with(LabelSettings.MIN_FRACTION, 0.01);
         Map<String, Object> client = Map.of("bootstrap.servers", broker.bootstrapServers());
         SimpleMeterRegistry metrics = new SimpleMeterRegistry();
         try (Analyzer analyzer = new Analyzer(cfg, metrics, s -> { });
@@ -267,8 +247,7 @@ class AnalyzerEndToEndTest {
             annotate(sink, "early.ann", data, 0, n);
             Waits.await(() -> metrics.counter("neurowatch.annotations.late", "joined", "unmatched").count() == n / 2,
                     Duration.ofSeconds(60), "early annotations stored");
-            Replayer.replay(data.activations(), null, new Replayer.Options("m", "1", "pool", "early.act", 100, 0, 0,
-                    null), sink, x -> { });
+            Replayer.replay(data.activations(), null, Replayer.Options.of("m", "pool", "early.act"), sink, x -> { });
             Waits.await(() -> analyzer.sampleCount() == n, Duration.ofSeconds(60), "activations");
             Waits.await(() -> metrics.counter("neurowatch.annotations.late", "joined", "early").count() == n / 2,
                     Duration.ofSeconds(60), "early annotations joined with their activations");
@@ -286,17 +265,14 @@ class AnalyzerEndToEndTest {
     void aLabelRunAfterARestartReadsTheArchivedInlineLabels(EmbeddedKafkaBroker broker) throws Exception {
         int n = 1200;
         PlantedConcepts data = PlantedConcepts.generate(7, n, 8, 3, 2.5);
-        Topics topics = new Topics("rl.act", "rl.ann", "rl.labels", "rl.events", "rl.dlq", "rl.alerts");
-        AnalyzerConfig cfg = AnalyzerConfig.defaults(broker.bootstrapServers(), work.resolve("rl"))
-                .withTopics(topics).withGroupId("rl")
-                .withLabelling(0, null, WindowSpec.all(), InvertParams.of(2, 3).withFractions(0.01, 0.5));
+        AnalyzerConfig cfg = TestConfigs.analyzer(broker, work.resolve("rl"), "rl")
+                .with(LabelSettings.LENGTH, 2).with(LabelSettings.MIN_FRACTION, 0.01);
         Map<String, Object> client = Map.of("bootstrap.servers", broker.bootstrapServers());
         Map<String, String> before = new java.util.TreeMap<>();
         try (Analyzer analyzer = new Analyzer(cfg, new SimpleMeterRegistry(), s -> { });
              KafkaRecordSink sink = new KafkaRecordSink(new HashMap<>(client))) {
             analyzer.start();
-            Replayer.replay(data.activations(), data.labels(), new Replayer.Options("m", "1", "pool", "rl.act", 100, 0,
-                    0, null), sink, x -> { });
+            Replayer.replay(data.activations(), data.labels(), Replayer.Options.of("m", "pool", "rl.act"), sink, x -> { });
             Waits.await(() -> analyzer.sampleCount() == n, Duration.ofSeconds(60), "activations");
             analyzer.labelNow(Duration.ofSeconds(60));
             assertNull(analyzer.failure());
@@ -327,17 +303,14 @@ class AnalyzerEndToEndTest {
         int n = 800;
         int d = 3;
         PlantedConcepts data = PlantedConcepts.generate(11, n, 5, d, 2.5);
-        Topics topics = new Topics("rs.act", "rs.ann", "rs.labels", "rs.events", "rs.dlq", "rs.alerts");
-        AnalyzerConfig cfg = AnalyzerConfig.defaults(broker.bootstrapServers(), work.resolve("rs"))
-                .withTopics(topics).withGroupId("rs")
-                .withLabelling(0, null, WindowSpec.all(), InvertParams.of(2, 3).withFractions(0.01, 0.5));
+        AnalyzerConfig cfg = TestConfigs.analyzer(broker, work.resolve("rs"), "rs")
+                .with(LabelSettings.LENGTH, 2).with(LabelSettings.MIN_FRACTION, 0.01);
         Map<String, Object> client = Map.of("bootstrap.servers", broker.bootstrapServers());
         SimpleMeterRegistry before = new SimpleMeterRegistry();
         try (Analyzer analyzer = new Analyzer(cfg, before, s -> { });
              KafkaRecordSink sink = new KafkaRecordSink(new HashMap<>(client))) {
             analyzer.start();
-            Replayer.replay(data.activations(), null, new Replayer.Options("m", "1", "pool", "rs.act", 100, 0, 0,
-                    null), sink, x -> { });
+            Replayer.replay(data.activations(), null, Replayer.Options.of("m", "pool", "rs.act"), sink, x -> { });
             Waits.await(() -> analyzer.sampleCount() == n, Duration.ofSeconds(60), "activations");
             annotate(sink, "rs.ann", data, 0, n); // even samples, before the restart
             Waits.await(() -> before.counter("neurowatch.annotations.late", "joined", "matched").count() == n / 2,

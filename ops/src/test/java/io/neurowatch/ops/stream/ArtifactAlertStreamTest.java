@@ -7,11 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.neurowatch.analyzers.artifacts.ArtifactDetector;
-import io.neurowatch.analyzers.artifacts.ThresholdMode;
 import io.neurowatch.connectors.kafka.KafkaRecordSink;
 import io.neurowatch.core.InMemoryActivations;
 import io.neurowatch.ops.kafka.EmbeddedKafka;
 import io.neurowatch.ops.kafka.EmbeddedKafkaBroker;
+import io.neurowatch.ops.stream.LabelSettings;
+import io.neurowatch.ops.testing.TestConfigs;
+import io.neurowatch.ops.testing.TopicReader;
+import io.neurowatch.ops.testing.Waits;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,7 +26,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import io.neurowatch.ops.testing.Waits;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,14 +62,14 @@ class ArtifactAlertStreamTest {
             }
         }
         InMemoryActivations data = InMemoryActivations.ofFloats(clean + mixed, d, rows, "planted");
-        Topics topics = new Topics("al.act", "al.ann", "al.labels", "al.events", "al.dlq", "al.alerts");
-        AnalyzerConfig cfg = AnalyzerConfig.defaults(broker.bootstrapServers(), work).withTopics(topics)
-                .withGroupId("al").withLabelling(0, null, io.neurowatch.connectors.archive.WindowSpec.all(),
-                        io.neurowatch.analyzers.invert.InvertParams.of(1, 1))
-                .withAlerts(new AlertSettings(List.of(new ArtifactDetector("m", "pool", neuron)), 0.999,
-                        ThresholdMode.REFERENCE, 1500, 500, Duration.ofMillis(200)));
+        AnalyzerConfig cfg = TestConfigs.analyzer(broker, work, "al")
+                .with(LabelSettings.LENGTH, 1).with(LabelSettings.BEAM, 1)
+                .with(AlertSettings.DETECTORS, List.of(new ArtifactDetector("m", "pool", neuron)))
+                .with(AlertSettings.PERCENTILE, 0.999).with(AlertSettings.THRESHOLD, "reference")
+                .with(AlertSettings.REFERENCE_SAMPLES, 1500L).with(AlertSettings.REFRESH, Duration.ofMillis(200));
         Map<String, Object> client = Map.of("bootstrap.servers", broker.bootstrapServers());
-        Replayer.Options opts = new Replayer.Options("m", "1", "pool", "al.act", 50, 1_000, 0, null);
+        Replayer.Options opts = Replayer.Options.of("m", "pool", "al.act").withBatchSize(50)
+                .withFirstSampleId(1_000);
         List<String> live = new CopyOnWriteArrayList<>();
 
         try (Analyzer analyzer = new Analyzer(cfg, new SimpleMeterRegistry(), x -> { });
@@ -92,7 +94,7 @@ class ArtifactAlertStreamTest {
             sub.dispose();
         }
 
-        List<JsonNode> alerts = Waits.readJson(client, "al.alerts", stamped.size());
+        List<JsonNode> alerts = TopicReader.json(client, "al.alerts", stamped.size());
         Set<Long> alerted = new HashSet<>();
         List<Long> latencies = new ArrayList<>();
         int infected = 0;

@@ -16,7 +16,11 @@ import io.neurowatch.core.wire.ActivationBatch;
 import io.neurowatch.core.wire.ActivationBatchCodec;
 import io.neurowatch.ops.kafka.EmbeddedKafka;
 import io.neurowatch.ops.kafka.EmbeddedKafkaBroker;
+import io.neurowatch.ops.stream.LabelSettings;
+import io.neurowatch.ops.testing.TestConfigs;
+import io.neurowatch.ops.testing.Waits;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,7 +29,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import io.neurowatch.ops.testing.Waits;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,11 +66,11 @@ class ClipDissectStreamTest {
             concepts.add("concept-" + m);
         }
         DissectParams params = DissectParams.defaults(SimilarityFunction.SOFT_WPMI).withTopK(30);
-        Topics topics = new Topics("cd.act", "cd.ann", "cd.labels", "cd.events", "cd.dlq", "cd.alerts");
-        AnalyzerConfig cfg = AnalyzerConfig.defaults(broker.bootstrapServers(), work).withTopics(topics)
-                .withGroupId("cd").withLabelling(0, null, io.neurowatch.connectors.archive.WindowSpec.all(),
-                        io.neurowatch.analyzers.invert.InvertParams.of(1, 1))
-                .withClip(new ClipSettings(params, concepts));
+        Path conceptFile = Files.write(work.resolve("clip-concepts.txt"), concepts);
+        AnalyzerConfig cfg = TestConfigs.analyzer(broker, work, "cd")
+                .with(LabelSettings.LENGTH, 1).with(LabelSettings.BEAM, 1)
+                .with(ClipSettings.FUNCTION, "soft_wpmi").with(ClipSettings.TOP_K, params.topK())
+                .with(ClipSettings.CONCEPTS, conceptFile);
         Map<String, Object> client = Map.of("bootstrap.servers", broker.bootstrapServers());
         byte[] key = "m/fc".getBytes(StandardCharsets.UTF_8);
 

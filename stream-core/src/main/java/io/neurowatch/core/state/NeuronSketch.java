@@ -1,7 +1,7 @@
 package io.neurowatch.core.state;
 
-import java.nio.ByteBuffer;
 import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
 
 /**
  * The activation distribution of one neuron as a relative-error log-bucket histogram (the idea of DDSketch,

@@ -32,7 +32,7 @@ class ActivationBatchValidationTest {
     }
 
     @Test
-    void badMagic() {
+    void aRecordWithoutTheMagicIsBadMagic() {
         byte[] b = valid();
         b[3] = 'X';
         reject(b, Reason.BAD_MAGIC, 0, "0x4e574158", "NWAB");
@@ -74,7 +74,7 @@ class ActivationBatchValidationTest {
     }
 
     @Test
-    void unknownFlags() {
+    void unknownFlagBitsAreRejected() {
         RawBatch raw = new RawBatch();
         raw.flags = WireFormat.BATCH_FLAGS | 1 << 4;
         reject(raw.bytes(), Reason.UNKNOWN_FLAGS, 8, "0x1f", "bits 0x10");
@@ -151,7 +151,7 @@ class ActivationBatchValidationTest {
     }
 
     @Test
-    void trailingBytes() {
+    void bytesAfterTheLastSectionAreRejected() {
         byte[] b = valid();
         byte[] longer = Arrays.copyOf(b, b.length + 3);
         reject(longer, Reason.TRAILING_BYTES, b.length, "3 bytes after the declared record length " + b.length);
@@ -237,7 +237,7 @@ class ActivationBatchValidationTest {
     }
 
     @Test
-    void badLabels() {
+    void malformedLabelSectionsAreBadLabels() {
         RawBatch raw = new RawBatch();
         raw.labelConcepts = new int[] {4, -3, 7};
         RawRecord r = raw.write();
@@ -279,7 +279,7 @@ class ActivationBatchValidationTest {
     }
 
     @Test
-    void badStrings() {
+    void malformedOrOversizedNamesAreRejected() {
         RawBatch raw = new RawBatch();
         raw.modelId = "";
         RawRecord r = raw.write();

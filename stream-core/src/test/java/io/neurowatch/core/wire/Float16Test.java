@@ -23,7 +23,7 @@ class Float16Test {
     }
 
     @Test
-    void knownValues() {
+    void knownBitPatternsConvertBothWays() {
         assertEquals(1f, Float16.toFloat((short) 0x3c00));
         assertEquals(-2f, Float16.toFloat((short) 0xc000));
         assertEquals(65504f, Float16.toFloat((short) 0x7bff));
