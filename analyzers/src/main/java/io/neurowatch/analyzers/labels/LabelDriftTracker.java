@@ -21,6 +21,11 @@ public final class LabelDriftTracker {
         last.put(new Slot(label.neuron(), label.method()), label);
     }
 
+    /** Whether a label of this (neuron, method) was published or restored. */
+    public boolean knows(NeuronKey neuron, String method) {
+        return last.containsKey(new Slot(neuron, method));
+    }
+
     /** Records a run's labels and returns the changes, in input order. */
     public List<LabelChange> update(List<NeuronLabel> labels) {
         List<LabelChange> changes = new ArrayList<>();

@@ -411,6 +411,16 @@ public final class StreamArchive implements AutoCloseable {
         return out;
     }
 
+    /**
+     * The number of features of a layer as the archive knows it (from its segments or from rows buffered since
+     * open), or 0 for a layer it has not seen: the D a new record of that layer must have.
+     */
+    public int features(String model, String layer) {
+        checkOpen();
+        LayerWriter w = layers.get(new LayerKey(model, layer));
+        return w == null ? 0 : Math.max(w.manifest().features(), w.features());
+    }
+
     /** The model ids present, sorted. */
     public Set<String> models() {
         checkOpen();

@@ -4,7 +4,6 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.distribution.ValueAtPercentile;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.neurowatch.connectors.kafka.KafkaRecordSink;
-import io.neurowatch.connectors.kafka.KafkaSourceStats;
 import io.neurowatch.connectors.kafka.KafkaTopics;
 import io.neurowatch.connectors.kafka.TopicSpec;
 import io.neurowatch.core.wire.ActivationBatch;
@@ -128,9 +127,8 @@ public final class BenchStreamCommand implements Callable<Integer> {
             Throughput t = runAnalyzer(cfg, target, true);
             System.out.printf("analyzer (archive + statistics): %,.0f samples/s, %.1f MB/s, ratio to the first "
                     + "ceiling %.2f%n", t.rate(), t.rate() * bytes / (double) target / 1e6, t.rate() / ceiling);
-            System.out.printf("  process CPU %.1f us/sample (%.1fx the ceiling's); records per statistics write: "
-                    + "mean %.1f; source: %s%n", t.cpuMicrosPerSample(), t.cpuMicrosPerSample() / ceilingCpu,
-                    t.recordsPerWrite(), t.source());
+            System.out.printf("  process CPU %.1f us/sample (%.1fx the ceiling's)%n", t.cpuMicrosPerSample(),
+                    t.cpuMicrosPerSample() / ceilingCpu);
 
             // The ceiling again after the analyzer: the two bracket it, so drift of the machine during the run
             // shows, and the ratio is taken against their mean.
@@ -188,8 +186,7 @@ public final class BenchStreamCommand implements Callable<Integer> {
     }
 
     /** One analyzer run to {@code target} samples, timed from its first sample, like the ceiling. */
-    private record Throughput(double rate, double cpuMicrosPerSample, double recordsPerWrite,
-            KafkaSourceStats source) {
+    private record Throughput(double rate, double cpuMicrosPerSample) {
     }
 
     private Throughput runAnalyzer(AnalyzerConfig cfg, long target, boolean reportRss) throws Exception {
@@ -225,8 +222,7 @@ public final class BenchStreamCommand implements Callable<Integer> {
             }
             double secs = (System.nanoTime() - t0) / 1e9;
             double cpu = (processCpuNanos() - cpu0) / 1e3 / (target - first);
-            return new Throughput((target - first) / secs, cpu,
-                    metrics.get("neurowatch.statistics.write.records").summary().mean(), analyzer.sourceStats());
+            return new Throughput((target - first) / secs, cpu);
         }
     }
 

@@ -25,6 +25,9 @@ import picocli.CommandLine.Option;
             "Without --bootstrap-servers (flag, config or NEUROWATCH_BOOTSTRAP_SERVERS) an embedded broker is "
                 + "started on 127.0.0.1. Settings: docs/configuration.md."})
 public final class ServeCommand implements Callable<Integer> {
+    /** Exit code when the analyzer's pipeline stopped on an error it cannot heal (docs/cli.md). */
+    public static final int EXIT_PIPELINE_STOPPED = 3;
+
     @Option(names = "--config", paramLabel = "FILE",
             description = "settings file: YAML (.yaml/.yml) or Java properties (docs/configuration.md)")
     Path config;
@@ -90,7 +93,15 @@ public final class ServeCommand implements Callable<Integer> {
         System.out.printf("analyzer running: consuming %s on %s, work dir %s. Ctrl-C stops it.%n",
                 cfg.topics().activations(), cfg.bootstrapServers(), cfg.workDir());
         System.out.flush();
-        stopped.await();
+        // A pipeline that stopped never looks healthy: the process exits non-zero, so a supervisor restarts it.
+        while (!stopped.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
+            Throwable failure = analyzer.failure();
+            if (failure != null) {
+                System.err.println("error: the analyzer stopped: " + failure);
+                System.err.flush();
+                return EXIT_PIPELINE_STOPPED;
+            }
+        }
         return 0;
     }
 }

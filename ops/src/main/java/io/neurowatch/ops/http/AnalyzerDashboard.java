@@ -2,11 +2,11 @@ package io.neurowatch.ops.http;
 
 import io.neurowatch.analyzers.labels.NeuronLabel;
 import io.neurowatch.core.state.NeuronSketch;
-import io.neurowatch.core.state.StatisticsStore;
 import io.neurowatch.ops.clipdissect.DissectLayer;
 import io.neurowatch.ops.dora.DoraLayer;
 import io.neurowatch.ops.stream.Analyzer;
 import io.neurowatch.ops.stream.LayerActivity;
+import io.neurowatch.ops.stream.StatisticsView;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -30,7 +30,7 @@ public final class AnalyzerDashboard implements DashboardData, AutoCloseable {
     private static final String CLIP_DISSECT = "clip-dissect";
 
     private final Supplier<? extends List<NeuronLabel>> labels;
-    private final Supplier<StatisticsStore> statistics;
+    private final Supplier<StatisticsView> statistics;
     private final LayerActivity activity;
     private final LayerResults<DoraLayer> dora;
     private final LayerResults<DissectLayer> clipDissect;
@@ -41,7 +41,7 @@ public final class AnalyzerDashboard implements DashboardData, AutoCloseable {
     /**
      * @param events label-change events ({@code label_changed} JSON; others are ignored), hot
      */
-    public AnalyzerDashboard(Supplier<? extends List<NeuronLabel>> labels, Supplier<StatisticsStore> statistics,
+    public AnalyzerDashboard(Supplier<? extends List<NeuronLabel>> labels, Supplier<StatisticsView> statistics,
                              LayerActivity activity, Flux<String> events, LayerResults<DoraLayer> dora,
                              LayerResults<DissectLayer> clipDissect, RenderDirectory renders) {
         this.labels = labels;
@@ -72,7 +72,7 @@ public final class AnalyzerDashboard implements DashboardData, AutoCloseable {
         for (NeuronLabel l : labels.get()) {
             labelled.merge(key(l.neuron().model(), l.neuron().layer()), l.neuron().neuron() + 1, Math::max);
         }
-        StatisticsStore stats = statistics.get();
+        StatisticsView stats = statistics.get();
         Map<String, String[]> names = new HashMap<>();
         if (stats != null) {
             try {
@@ -96,7 +96,7 @@ public final class AnalyzerDashboard implements DashboardData, AutoCloseable {
             LayerActivity.Seen s = seen.get(e.getKey());
             int features = Math.max(s == null ? 0 : s.features(), labelled.getOrDefault(e.getKey(), 0));
             long samples = s == null ? 0 : s.samples();
-            StatisticsStore st = stats;
+            StatisticsView st = stats;
             if (st != null) {
                 try {
                     List<Integer> neurons = st.neurons(model, layer);
@@ -127,7 +127,7 @@ public final class AnalyzerDashboard implements DashboardData, AutoCloseable {
         DissectLayer dissectLayer = clipDissect.get(model, layer).orElse(null);
         double[] nof = doraLayer == null ? null : doraLayer.nof();
         boolean[] flags = doraLayer == null ? null : doraLayer.outlier();
-        StatisticsStore stats = statistics.get();
+        StatisticsView stats = statistics.get();
         List<NeuronRow> rows = new ArrayList<>(d);
         for (int n = 0; n < d; n++) {
             rows.add(row(n, invert.get(n), dissect.get(n), dora(model, layer, n, nof, flags), dissectLayer,
@@ -199,7 +199,7 @@ public final class AnalyzerDashboard implements DashboardData, AutoCloseable {
                 d = s.features();
             }
         }
-        StatisticsStore stats = statistics.get();
+        StatisticsView stats = statistics.get();
         if (stats != null) {
             try {
                 if (stats.layers(model).contains(layer)) {
@@ -230,13 +230,13 @@ public final class AnalyzerDashboard implements DashboardData, AutoCloseable {
         }
     }
 
-    private static NeuronSketch sketch(StatisticsStore stats, String model, String layer, int neuron) {
+    private static NeuronSketch sketch(StatisticsView stats, String model, String layer, int neuron) {
         if (stats == null) {
             return null;
         }
         try {
             NeuronSketch s = stats.sketch(model, layer, neuron);
-            return s.count() == 0 ? null : s;
+            return s == null || s.count() == 0 ? null : s;
         } catch (IllegalStateException | IllegalArgumentException e) {
             return null;
         }

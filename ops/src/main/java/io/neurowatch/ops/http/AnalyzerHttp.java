@@ -49,7 +49,7 @@ public final class AnalyzerHttp implements AutoCloseable {
                             : Readiness.notReady(String.valueOf(analyzer.failure())))
                     .labels(analyzer::currentLabels).alerts(analyzer.events()).data(data).renders(renders)
                     .build().start();
-            RocksDbMetrics.bind(registry, analyzer::statistics);
+            RocksDbMetrics.bind(registry, analyzer::statisticsStores);
             analyzer.onDoraResult(r -> publishDora(r, dora, s.resultsDir()));
             return new AnalyzerHttp(server, data, dora, clip);
         } catch (RuntimeException e) {

@@ -18,7 +18,8 @@ import java.util.Objects;
  * @param workDir root of the state ({@code state/}, RocksDB) and archive ({@code archive/}, HDF5)
  * @param values the parsed settings every record below was read from
  */
-public record AnalyzerConfig(Path workDir, SettingValues values, KafkaSettings kafka, IngestSettings ingest,
+public record AnalyzerConfig(Path workDir, SettingValues values, KafkaSettings kafka, StreamsSettings streams,
+                             IngestSettings ingest,
                              ArchiveSettings archive, StatisticsSettings statistics, LabelSettings labels,
                              AlertSettings alerts, ClipSettings clip, ModelSettings model) {
     /** Every key of the analyzer, grouped by stage. */
@@ -31,7 +32,7 @@ public record AnalyzerConfig(Path workDir, SettingValues values, KafkaSettings k
 
     /** The analyzer's groups, in the order the docs list them. */
     public static List<SettingsTable.Group> groups() {
-        return List.of(KafkaSettings.GROUP, IngestSettings.GROUP, ArchiveSettings.GROUP, StatisticsSettings.GROUP,
+        return List.of(KafkaSettings.GROUP, StreamsSettings.GROUP, IngestSettings.GROUP, ArchiveSettings.GROUP, StatisticsSettings.GROUP,
                 LabelSettings.GROUP, AlertSettings.GROUP, ClipSettings.GROUP, ModelSettings.GROUP);
     }
 
@@ -42,7 +43,8 @@ public record AnalyzerConfig(Path workDir, SettingValues values, KafkaSettings k
      * @throws io.neurowatch.core.config.SettingException for values that are invalid together (naming the keys)
      */
     public static AnalyzerConfig from(Path workDir, SettingValues values) {
-        return new AnalyzerConfig(workDir, values, KafkaSettings.from(values), IngestSettings.from(values),
+        return new AnalyzerConfig(workDir, values, KafkaSettings.from(values), StreamsSettings.from(values),
+                IngestSettings.from(values),
                 ArchiveSettings.from(values), StatisticsSettings.from(values), LabelSettings.from(values),
                 AlertSettings.from(values), ClipSettings.from(values), ModelSettings.from(values));
     }
@@ -87,14 +89,14 @@ public record AnalyzerConfig(Path workDir, SettingValues values, KafkaSettings k
     @Override
     public boolean equals(Object o) {
         return o instanceof AnalyzerConfig c && workDir.equals(c.workDir) && kafka.equals(c.kafka)
-                && ingest.equals(c.ingest) && archive.equals(c.archive) && statistics.equals(c.statistics)
+                && streams.equals(c.streams) && ingest.equals(c.ingest) && archive.equals(c.archive) && statistics.equals(c.statistics)
                 && labels.equals(c.labels) && alerts.equals(c.alerts) && clip.equals(c.clip)
                 && Objects.equals(model, c.model);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(workDir, kafka, ingest, archive, statistics, labels, alerts, clip, model);
+        return Objects.hash(workDir, kafka, streams, ingest, archive, statistics, labels, alerts, clip, model);
     }
 
     public Topics topics() {

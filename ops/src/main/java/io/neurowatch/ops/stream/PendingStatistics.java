@@ -1,28 +1,27 @@
 package io.neurowatch.ops.stream;
 
-import io.neurowatch.connectors.kafka.PolledRecord;
 import io.neurowatch.core.state.LayerBatch;
 import io.neurowatch.core.state.SourceOffset;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Statistics of consumed records not yet written to the store, with the offsets they cover: the writer thread
- * gathers several groups of records into one {@code StatisticsStore.apply} while it is behind the stream. Nothing
- * here is durable; after a crash the records are consumed again from the stored offsets.
+ * Statistics of consumed records not yet written to the store, with the offsets they cover: a task gathers several
+ * records into one {@code StatisticsStore.apply} while it is behind the stream. Nothing here is durable; after a
+ * crash the records are replayed from the stored offsets.
  *
- * <p>Not thread-safe (the analyzer's writer thread only).
+ * <p>Not thread-safe (the task's thread).
  */
 final class PendingStatistics {
     private final List<LayerBatch> updates = new ArrayList<>();
     private final List<SourceOffset> offsets = new ArrayList<>();
-    private final List<PolledRecord> records = new ArrayList<>();
+    private final List<Long> recordTimestamps = new ArrayList<>();
     private long values;
 
-    /** A decoded record's statistics; {@code record} is kept for its producer timestamp (latency). */
-    void add(LayerBatch update, PolledRecord record) {
+    /** A decoded record's statistics; its Kafka timestamp is kept for the latency metric. */
+    void add(LayerBatch update, long recordTimestamp) {
         updates.add(update);
-        records.add(record);
+        recordTimestamps.add(recordTimestamp);
         values += (long) update.rows() * update.neurons();
     }
 
@@ -53,14 +52,14 @@ final class PendingStatistics {
         return offsets;
     }
 
-    List<PolledRecord> records() {
-        return records;
+    List<Long> recordTimestamps() {
+        return recordTimestamps;
     }
 
     void clear() {
         updates.clear();
         offsets.clear();
-        records.clear();
+        recordTimestamps.clear();
         values = 0;
     }
 }

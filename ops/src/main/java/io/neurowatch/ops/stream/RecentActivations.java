@@ -1,15 +1,9 @@
 package io.neurowatch.ops.stream;
 
-import io.neurowatch.connectors.archive.ArchiveWindow;
-import io.neurowatch.connectors.archive.LayerSummary;
-import io.neurowatch.connectors.archive.StreamArchive;
-import io.neurowatch.connectors.archive.WindowSpec;
 import io.neurowatch.core.LabelMatrix;
 import io.neurowatch.core.state.AnnotationStore.Annotation;
-import io.neurowatch.core.state.AnnotationStore;
 import io.neurowatch.core.state.LayerBatch;
 import io.neurowatch.core.wire.ActivationBatch;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -28,10 +22,9 @@ import java.util.function.IntFunction;
  *
  * <p>A sample counts once: if it arrived with inline labels, or an earlier annotation already reached the
  * histograms, a later annotation changes only the label runs (histograms cannot take a count back). After a
- * restart the window is refilled from the archive ({@link #reload}). (An annotation that comes before its
- * activations is joined by the analyzer when they arrive, from the annotation store.)
+ * restart or a move the window is refilled from the archive ({@link StatisticsStage}).
  *
- * <p>Not thread-safe (the analyzer's writer thread).
+ * <p>Not thread-safe (the task's thread).
  */
 final class RecentActivations {
     /** One sample: its timestamp, its rows by layer, and whether its labels are already in the histograms. */
@@ -66,7 +59,8 @@ final class RecentActivations {
         }
     }
 
-    private void put(String model, String layer, long sampleId, long timestamp, float[] row, boolean counted) {
+    /** One sample's row of one layer; {@code counted} whether its labels are in the histograms already. */
+    void put(String model, String layer, long sampleId, long timestamp, float[] row, boolean counted) {
         if (capacity == 0) {
             return;
         }
@@ -80,50 +74,6 @@ final class RecentActivations {
         s.timestamp = timestamp;
         s.counted |= counted;
         s.rows.put(layer, row);
-    }
-
-    /**
-     * Refills the window after a restart from the archive's newest rows: per layer its last {@code capacity}
-     * archived rows, counted if they carried inline labels or an annotation of theirs is stored (its labels then
-     * reached the histograms before the restart, with the activations or after them). Rows the archive had not
-     * yet written are consumed again and added as they come, after these.
-     *
-     * @return rows loaded, over all layers
-     * @throws IOException if a segment or the annotation store cannot be read
-     */
-    long reload(StreamArchive archive, AnnotationStore annotations) throws IOException {
-        if (capacity == 0) {
-            return 0;
-        }
-        long loaded = 0;
-        for (LayerSummary l : archive.layers()) {
-            if (l.rows() == 0) {
-                continue;
-            }
-            String model = l.layer().model();
-            String layer = l.layer().layer();
-            try (ArchiveWindow w = archive.window(model, layer, WindowSpec.lastSamples(capacity),
-                    StreamArchive.CONCEPTS_FROM_LABELS)) {
-                int n = w.rows();
-                int d = w.activations().features();
-                double[][] columns = w.activations().readColumns(0, d);
-                int[][] stored = annotations.lookup(model, w.sampleIds());
-                LabelMatrix inline = w.labels();
-                for (int i = 0; i < n; i++) {
-                    float[] row = new float[d];
-                    for (int j = 0; j < d; j++) {
-                        row[j] = (float) columns[j][i];
-                    }
-                    boolean labelled = stored[i] != null;
-                    for (int c = 0; c < inline.concepts() && !labelled; c++) {
-                        labelled = inline.get(i, c);
-                    }
-                    put(model, layer, w.sampleIds()[i], w.timestamps()[i], row, labelled);
-                }
-                loaded += n;
-            }
-        }
-        return loaded;
     }
 
     /**

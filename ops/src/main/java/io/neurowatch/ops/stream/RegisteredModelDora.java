@@ -23,13 +23,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs DORA on the analyzer's model whenever a new version of it shows up in the stream, on a thread of its own
  * (generation takes minutes and DJL allows one gradient collector at a time), and reports the flagged neurons.
- * Versions already analysed (detectors with origin {@code dora model@version}) are not analysed again; the s-AMS
- * cache under the work dir makes a rerun after a crash cheap.
+ * Versions already analysed (detectors with origin {@code dora model@version} on the detectors topic) are not
+ * analysed again; the s-AMS cache under the work dir makes a rerun after a crash cheap.
  */
 final class RegisteredModelDora implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RegisteredModelDora.class);
 
-    /** Where results go: {@link Analyzer#reportInfected} and the analyzer's DORA listeners. */
+    /** Where results go: the task that owns the layer (detectors, alerts) and the analyzer's DORA listeners. */
     interface Reporter {
         void report(String version, List<Integer> neurons, double[] nof, DoraPipeline.Outcome outcome);
     }
@@ -38,22 +38,26 @@ final class RegisteredModelDora implements AutoCloseable {
     private final Path cache;
     private final Reporter reporter;
     private final Set<String> seen = ConcurrentHashMap.newKeySet();
+    private final java.util.function.Predicate<String> analysed;
     private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "analyzer-dora");
         t.setDaemon(true);
         return t;
     });
 
-    RegisteredModelDora(ModelSettings settings, Path cache, Set<String> analysedVersions, Reporter reporter) {
+    /** @param analysed whether a version was analysed already (by this instance or a previous owner of the layer) */
+    RegisteredModelDora(ModelSettings settings, Path cache, java.util.function.Predicate<String> analysed,
+                        Reporter reporter) {
         this.settings = settings;
         this.cache = cache;
         this.reporter = reporter;
-        seen.addAll(analysedVersions);
+        this.analysed = analysed;
     }
 
     /** Called for every decoded batch (cheap): schedules DORA for a model version seen for the first time. */
     void onBatch(String modelId, String version) {
-        if (modelId.equals(settings.modelId()) && seen.add(version)) {
+        if (modelId.equals(settings.modelId()) && !seen.contains(version) && !analysed.test(version)
+                && seen.add(version)) {
             LOG.info("model {} version {} registered: DORA on layer {} starts in the background", modelId, version,
                     settings.layer());
             worker.submit(() -> run(version));

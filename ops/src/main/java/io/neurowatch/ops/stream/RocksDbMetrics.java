@@ -4,28 +4,29 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.neurowatch.core.state.StatisticsStore;
 import io.neurowatch.core.state.StorageFigures;
+import java.util.List;
 import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
 
 /**
- * RocksDB figures of the statistics store as gauges ({@code neurowatch.rocksdb.*}, docs/streaming.md#metrics). A
+ * RocksDB figures of the statistics stores (summed over this instance's tasks) as gauges ({@code neurowatch.rocksdb.*}, docs/streaming.md#metrics). A
  * scrape reads the five figures once (they are cached for a second, since each gauge is read separately); while
  * there is no open store the gauges are NaN.
  */
 public final class RocksDbMetrics {
     private static final long CACHE_NANOS = 1_000_000_000L;
 
-    private final Supplier<StatisticsStore> store;
+    private final Supplier<List<StatisticsStore>> stores;
     private StorageFigures cached;
     private long cachedAt;
 
-    private RocksDbMetrics(Supplier<StatisticsStore> store) {
-        this.store = store;
+    private RocksDbMetrics(Supplier<List<StatisticsStore>> stores) {
+        this.stores = stores;
     }
 
-    /** @param store the current store, null while there is none (called at every scrape) */
-    public static void bind(MeterRegistry registry, Supplier<StatisticsStore> store) {
-        RocksDbMetrics m = new RocksDbMetrics(store);
+    /** @param stores the open stores (one per task of this instance), read at every scrape; figures are summed */
+    public static void bind(MeterRegistry registry, Supplier<List<StatisticsStore>> stores) {
+        RocksDbMetrics m = new RocksDbMetrics(stores);
         m.gauge(registry, "neurowatch.rocksdb.live.data", "estimated live data", StorageFigures::liveDataBytes);
         m.gauge(registry, "neurowatch.rocksdb.sst.files", "all SST files", StorageFigures::sstFilesBytes);
         m.gauge(registry, "neurowatch.rocksdb.memtables", "active and immutable memtables",
@@ -45,10 +46,23 @@ public final class RocksDbMetrics {
         long now = System.nanoTime();
         if (cached == null || now - cachedAt > CACHE_NANOS) {
             cached = null;
-            StatisticsStore s = store.get();
-            if (s != null) {
+            List<StatisticsStore> open = stores.get();
+            if (!open.isEmpty()) {
+                long live = 0;
+                long sst = 0;
+                long mem = 0;
+                long cache = 0;
+                long keys = 0;
                 try {
-                    cached = s.storageFigures();
+                    for (StatisticsStore s : open) {
+                        StorageFigures f = s.storageFigures();
+                        live += f.liveDataBytes();
+                        sst += f.sstFilesBytes();
+                        mem += f.memtableBytes();
+                        cache += f.blockCacheBytes();
+                        keys += f.estimatedKeys();
+                    }
+                    cached = new StorageFigures(live, sst, mem, cache, keys);
                     cachedAt = now;
                 } catch (RuntimeException closedOrFailing) {
                     cached = null;

@@ -29,6 +29,7 @@ import io.neurowatch.ops.http.DashboardData.NeuronDetail;
 import io.neurowatch.ops.http.DashboardData.NeuronRow;
 import io.neurowatch.ops.stream.LabelJson;
 import io.neurowatch.ops.stream.LayerActivity;
+import io.neurowatch.ops.stream.StatisticsView;
 import java.awt.image.BufferedImage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -113,7 +114,7 @@ class AnalyzerDashboardTest {
 
         Path results = tmp.resolve("results");
         doraResults = new LayerResults<>(results, AnalyzerHttp.DORA_FILE, DoraResultsJson::readLayer);
-        data = new AnalyzerDashboard(() -> labels, storeRef::get, activity, events.asFlux(), doraResults,
+        data = new AnalyzerDashboard(() -> labels, () -> StatisticsView.of(storeRef.get()), activity, events.asFlux(), doraResults,
                 new LayerResults<>(results, AnalyzerHttp.CLIP_DISSECT_FILE, DissectResultsJson::readLayer),
                 new RenderDirectory(results));
         labels.add(label(0, "invert", "c1", "sky", 0.91));

@@ -26,6 +26,9 @@ public final class EmbeddedKafka implements BeforeAllCallback, AfterAllCallback,
             System.setProperty("org.slf4j.simpleLogger.log." + logger,
                     System.getProperty("org.slf4j.simpleLogger.log." + logger, "warn"));
         }
+        // Kafka Streams' global consumer warns at every seek of a global table ("no longer assigned"), harmlessly.
+        System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka.clients.consumer.internals.OffsetFetcherUtils",
+                "error");
     }
 
     @Override

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.neurowatch.analyzers.synthetic.PlantedConcepts;
-import io.neurowatch.connectors.archive.ArchiveOptions;
 import io.neurowatch.connectors.archive.ArchiveWindow;
 import io.neurowatch.connectors.archive.StreamArchive;
 import io.neurowatch.connectors.archive.WindowSpec;
@@ -12,7 +11,6 @@ import io.neurowatch.connectors.kafka.KafkaRecordSink;
 import io.neurowatch.connectors.kafka.KafkaTopics;
 import io.neurowatch.connectors.kafka.TopicSpec;
 import io.neurowatch.core.state.StatisticsStore;
-import io.neurowatch.core.state.StatisticsStoreConfig;
 import io.neurowatch.ops.kafka.EmbeddedKafka;
 import io.neurowatch.ops.kafka.EmbeddedKafkaBroker;
 import java.nio.file.Path;
@@ -125,10 +123,10 @@ class AnalyzerCrashTest {
             children.forEach(Process::destroyForcibly);
         }
 
-        try (StreamArchive archive = StreamArchive.open(work.resolve("analyzer/archive"), ArchiveOptions.defaults());
-             StatisticsStore stats = StatisticsStore.open(work.resolve("analyzer/state"),
-                     StatisticsStoreConfig.defaults())) {
-            for (String layer : layers) {
+        for (String layer : layers) {
+            Path state = StoppedState.of(work.resolve("analyzer"), GROUP, "m", layer);
+            try (StreamArchive archive = StoppedState.archive(state);
+                 StatisticsStore stats = StoppedState.statistics(state)) {
                 try (ArchiveWindow w = archive.window("m", layer, WindowSpec.all(), 8)) {
                     long[] ids = w.sampleIds().clone();
                     Arrays.sort(ids);

@@ -15,7 +15,6 @@ import io.neurowatch.ops.stream.LabelSettings;
 import io.neurowatch.ops.testing.TestConfigs;
 import io.neurowatch.ops.testing.TopicReader;
 import io.neurowatch.ops.testing.Waits;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -124,14 +123,17 @@ class ArtifactAlertStreamTest {
         assertTrue(precision >= 0.9, "precision " + precision);
         assertTrue(recall >= 0.8, "recall " + recall);
 
-        // Restart: DORA's detectors and the frozen threshold are still there.
-        assertTrue(Files.readString(work.resolve("detectors.json")).contains("dora m@1"));
+        // Restart: DORA's detectors and the frozen threshold are still there (on the detectors topic).
+        assertTrue(TopicReader.records(client, "al.detectors", 2, Duration.ofSeconds(20)).stream()
+                .anyMatch(r -> new String(r.value(), java.nio.charset.StandardCharsets.UTF_8).contains("dora m@1")));
         try (Analyzer again = new Analyzer(cfg, new SimpleMeterRegistry(), x -> { })) {
             again.start();
-            var states = again.detectorStates();
-            assertEquals(2, states.size());
-            assertTrue(states.get(0).frozen());
-            assertEquals(new ArtifactDetector("m", "pool", 2), states.get(1).detector());
+            ArtifactDetector configured = new ArtifactDetector("m", "pool", neuron);
+            Waits.await(() -> again.detectorStates().stream().anyMatch(st -> st.detector().equals(configured)
+                            && st.frozen()), Duration.ofSeconds(60), "the detectors back, the threshold still frozen");
+            Map<ArtifactDetector, String> origins = new HashMap<>();
+            again.detectorStates().forEach(st -> origins.put(st.detector(), st.origin()));
+            assertEquals(Map.of(configured, "config", new ArtifactDetector("m", "pool", 2), "dora m@1"), origins);
         }
     }
 }
