@@ -40,6 +40,24 @@ import reactor.core.publisher.Mono;
         description = {"Producer -> embedded broker -> analyzer (archive + statistics) vs a bare KafkaConsumer on the "
                 + "same topic (the ceiling): samples/s, MB/s, ratio, p50/p99 latency, RSS as the stream grows."})
 public final class BenchStreamCommand implements Callable<Integer> {
+    /** Layer names whose keys {@code bench/<layer>} hash to partitions 0, 1 and 2 of a 3-partition topic. */
+    static final String[] LAYERS = layersOnePerPartition(3);
+
+    static String[] layersOnePerPartition(int partitions) {
+        String[] out = new String[partitions];
+        int found = 0;
+        for (int i = 0; found < partitions; i++) {
+            String name = "layer" + i;
+            int p = org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(
+                    ("bench/" + name).getBytes(StandardCharsets.UTF_8))) % partitions;
+            if (out[p] == null) {
+                out[p] = name;
+                found++;
+            }
+        }
+        return out;
+    }
+
     /** Records are ~0.5 MB at D = 512; Kafka's 1 MiB per-partition fetch default would cap both sides. */
     private static final int FETCH_BYTES = 16 << 20;
 
@@ -242,7 +260,9 @@ public final class BenchStreamCommand implements Callable<Integer> {
             for (int k = 0; k < acts.length; k++) {
                 acts[k] = (float) rnd.nextGaussian();
             }
-            ActivationBatch b = ActivationBatch.of("bench", "1", "layer", ids, features, acts).withTimestamps(ts);
+            // One layer per partition of the default 3 (a layer lives in one partition, so one task, by design).
+            String layer = LAYERS[r % LAYERS.length];
+            ActivationBatch b = ActivationBatch.of("bench", "1", layer, ids, features, acts).withTimestamps(ts);
             if (concepts > 0) {
                 int[][] labels = new int[batch][];
                 for (int i = 0; i < batch; i++) {
@@ -252,7 +272,7 @@ public final class BenchStreamCommand implements Callable<Integer> {
             }
             byte[] value = ActivationBatchCodec.encode(b);
             bytes += value.length;
-            inFlight.add(sink.send(topic, ("bench/layer/" + r % 3).getBytes(StandardCharsets.UTF_8), value, null));
+            inFlight.add(sink.send(topic, b.key().getBytes(StandardCharsets.UTF_8), value, null));
             if (inFlight.size() >= 64) {
                 Flux.concat(inFlight).blockLast();
                 inFlight.clear();

@@ -110,8 +110,8 @@ public final class Analyzer implements AutoCloseable {
                         doraListeners.forEach(l -> l.accept(r));
                     });
         }
-        services = TaskServices.create(config, annotations, labels, detectors, internal.validAnnotations(), labeller,
-                dora, this::emit, announcer, meters, deadLetterMax);
+        services = TaskServices.create(instanceName(), config, annotations, labels, detectors,
+                internal.validAnnotations(), labeller, dora, this::emit, announcer, meters, deadLetterMax);
         LayerStateStore.Builder layerState = new LayerStateStore.Builder(config, annotations,
                 internal.validAnnotations(), activity, stores::add, stores::remove);
         streams = new KafkaStreams(AnalyzerTopology.build(services, layerState, internal), streamsProperties());
@@ -215,6 +215,20 @@ public final class Analyzer implements AutoCloseable {
             throw new IOException("cannot create or read the analyzer's topics on " + config.bootstrapServers()
                     + ": " + e.getMessage(), e);
         }
+    }
+
+    /** {@code streams.instance-id}, else host and process id: who published a label. */
+    private String instanceName() {
+        if (config.streams().instanceId() != null) {
+            return config.streams().instanceId();
+        }
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            host = "localhost";
+        }
+        return host + "-" + ProcessHandle.current().pid();
     }
 
     private boolean analysed(String version) {

@@ -52,7 +52,7 @@ final class LayerProcessor implements Processor<byte[], byte[], Void, Void> {
     public void init(ProcessorContext<Void, Void> context) {
         this.context = context;
         this.state = context.getStateStore(LayerStateStore.NAME);
-        this.outputs = new Outputs(context, services.events());
+        this.outputs = new Outputs(context, services.instance(), services.events());
         AnalyzerConfig config = services.config();
         alerts = new AlertStage(config.alerts(), publishedDetectors(), outputs);
         labels = new LabelStage(config.labels(), config.clip(), services.labeller(), services.labels(),
@@ -218,5 +218,6 @@ final class LayerProcessor implements Processor<byte[], byte[], Void, Void> {
     public void close() {
         services.running().remove(this);
         labels.cancel();
+        LOG.info("task {} closed", state.task());
     }
 }

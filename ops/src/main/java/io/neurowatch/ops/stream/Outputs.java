@@ -22,12 +22,14 @@ final class Outputs implements AlertStage.Sink, LabelStage.Sink {
 
     @SuppressWarnings("rawtypes")
     private final ProcessorContext context;
+    private final byte[] instance;
     private final java.util.function.Consumer<byte[]> events;
 
     /** @param events receives the JSON of every alert and label-change event, for the dashboard's live stream */
     @SuppressWarnings("rawtypes")
-    Outputs(ProcessorContext context, java.util.function.Consumer<byte[]> events) {
+    Outputs(ProcessorContext context, String instance, java.util.function.Consumer<byte[]> events) {
         this.context = context;
+        this.instance = instance.getBytes(StandardCharsets.UTF_8);
         this.events = events;
     }
 
@@ -53,15 +55,22 @@ final class Outputs implements AlertStage.Sink, LabelStage.Sink {
         forward(DETECTORS, new Record<>(key, json, context.currentSystemTimeMs()));
     }
 
+    /** A label, with the publishing instance's name (header {@code neurowatch.instance}). */
     @Override
     public void label(byte[] key, byte[] json) {
-        forward(LABELS, new Record<>(key, json, context.currentSystemTimeMs()));
+        forward(LABELS, new Record<>(key, json, context.currentSystemTimeMs(), publisher()));
     }
 
     @Override
     public void event(byte[] key, byte[] json) {
-        forward(LABEL_EVENTS, new Record<>(key, json, context.currentSystemTimeMs()));
+        forward(LABEL_EVENTS, new Record<>(key, json, context.currentSystemTimeMs(), publisher()));
         events.accept(json);
+    }
+
+    private RecordHeaders publisher() {
+        RecordHeaders h = new RecordHeaders();
+        h.add("neurowatch.instance", instance);
+        return h;
     }
 
     @SuppressWarnings("unchecked")

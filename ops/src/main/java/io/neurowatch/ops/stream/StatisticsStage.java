@@ -60,7 +60,11 @@ final class StatisticsStage implements AutoCloseable {
     /** Per partition, the first offset not yet applied (durable or pending). */
     private final Map<SourcePartition, Long> next = new HashMap<>();
     private final RecentActivations recent;
+    /** Per partition of the validated-annotations topic, the last offset the join has passed. */
     private final Map<Integer, Long> cursor = new HashMap<>();
+    /** The cursor as the store holds it: the next offset per partition. */
+    private final Map<Integer, Long> storedCursor = new HashMap<>();
+    private boolean cursorReady;
     private boolean windowFilled;
 
     private StatisticsStage(StatisticsSettings settings, LabelSettings labels, StatisticsStore store,
@@ -74,6 +78,7 @@ final class StatisticsStage implements AutoCloseable {
         store.committedOffsets().forEach((p, o) -> {
             if (p.topic().equals(annotationTopic)) {
                 cursor.put(p.partition(), o - 1);
+                storedCursor.put(p.partition(), o);
             } else {
                 next.put(p, o);
             }
@@ -104,6 +109,7 @@ final class StatisticsStage implements AutoCloseable {
      */
     int apply(ActivationBatch b, float[][] rows, SourceOffset pos, long recordTimestamp, ArchiveStage archive)
             throws IOException {
+        startCursor();
         fillWindow(archive);
         ConceptLabels inline = b.labels();
         boolean labelled = settings.trackConcepts() && inline != null && inline.conceptIds().length > 0;
@@ -136,6 +142,7 @@ final class StatisticsStage implements AutoCloseable {
 
     /** A record that produced no rows (a dead letter): its offset still counts. */
     void skip(SourceOffset pos) throws IOException {
+        startCursor();
         if (needs(pos)) {
             consumed(pos);
         }
@@ -155,10 +162,20 @@ final class StatisticsStage implements AutoCloseable {
      * @return the Kafka timestamps of the records written (for the ingest-latency metric)
      */
     List<Long> write() {
-        if (pending.isEmpty()) {
+        if (pending.isEmpty() && !cursorAdvanced()) {
             return List.of();
         }
-        store.apply(StatisticsUpdate.of(pending.updates()), pending.offsets());
+        List<SourceOffset> offsets = new ArrayList<>(pending.offsets());
+        Map<Integer, Long> advanced = new HashMap<>();
+        cursor.forEach((p, last) -> {
+            if (last + 1 > storedCursor.getOrDefault(p, 0L)) {
+                offsets.add(new SourceOffset(annotationTopic, p, last));
+                advanced.put(p, last + 1);
+            }
+        });
+        // The cursor goes with the statistics it produced: a stored cursor never covers a join that is not stored.
+        store.apply(StatisticsUpdate.of(pending.updates()), offsets);
+        storedCursor.putAll(advanced);
         List<Long> written = List.copyOf(pending.recordTimestamps());
         pending.clear();
         return written;
@@ -181,8 +198,9 @@ final class StatisticsStage implements AutoCloseable {
         }
         fillWindow(archive);
         java.util.Set<String> models = archive.archive().models();
+        startCursor();
         List<io.neurowatch.core.state.AnnotationStore.Annotation> first = new ArrayList<>();
-        List<SourceOffset> passed = new ArrayList<>();
+        List<Integer> passed = new ArrayList<>();
         for (Map.Entry<Integer, Long> newest : annotations.newestOffsets().entrySet()) {
             int p = newest.getKey();
             long from = cursor.getOrDefault(p, -1L);
@@ -200,18 +218,41 @@ final class StatisticsStage implements AutoCloseable {
                 }
             }
             if (!arrivals.isEmpty()) {
-                long last = arrivals.get(arrivals.size() - 1).offset();
-                passed.add(new SourceOffset(annotationTopic, p, last));
-                cursor.put(p, last);
+                cursor.put(p, arrivals.get(arrivals.size() - 1).offset());
+                passed.add(p);
             }
         }
         if (passed.isEmpty()) {
             return Joined.NONE;
         }
         RecentActivations.Joined joined = recent.join(first, labels::conceptId);
+        joined.updates().forEach(pending::addLabels);
         write();
-        store.apply(StatisticsUpdate.of(joined.updates()), passed);
         return new Joined(joined.matched(), joined.unmatched());
+    }
+
+    private boolean cursorAdvanced() {
+        for (Map.Entry<Integer, Long> e : cursor.entrySet()) {
+            if (e.getValue() + 1 > storedCursor.getOrDefault(e.getKey(), 0L)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A store that has taken no record yet (new, or wiped and being rebuilt by a replay) starts its cursor at what the
+     * annotation table holds now: every replayed sample then joins the annotations that were there, at any age,
+     * instead of only those still in the join window when the cursor catches up.
+     */
+    private void startCursor() {
+        if (cursorReady) {
+            return;
+        }
+        cursorReady = true;
+        if (next.isEmpty() && cursor.isEmpty() && annotations != null && annotations.attached()) {
+            cursor.putAll(annotations.newestOffsets());
+        }
     }
 
     /** Samples of a batch whose annotation the join has already passed, or that the table holds and it passed. */

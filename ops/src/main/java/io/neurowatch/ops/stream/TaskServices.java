@@ -15,18 +15,20 @@ import java.util.function.Consumer;
  * DORA runner and its results, the live event stream, the meters, and the registry through which the analyzer's
  * read view and {@code labelNow} reach the tasks this instance runs now.
  *
+ * @param instance this instance's name, on the labels it publishes (header {@code neurowatch.instance})
  * @param deadLetterMaxBytes the largest dead-letter value the dead-letter topic and the producer take
  */
-record TaskServices(AnalyzerConfig config, AnnotationTable annotations, LatestTable labels, LatestTable detectors,
+record TaskServices(String instance, AnalyzerConfig config, AnnotationTable annotations, LatestTable labels,
+                    LatestTable detectors,
                     String annotationTopic, Executor labeller, RegisteredModelDora dora,
                     Queue<DoraReport.Flagged> doraResults, Consumer<byte[]> events, Consumer<String> announcer,
                     Meters meters, long deadLetterMaxBytes, Set<LayerProcessor> running) {
 
-    static TaskServices create(AnalyzerConfig config, AnnotationTable annotations, LatestTable labels,
+    static TaskServices create(String instance, AnalyzerConfig config, AnnotationTable annotations, LatestTable labels,
                                LatestTable detectors, String annotationTopic, Executor labeller,
                                RegisteredModelDora dora, Consumer<byte[]> events, Consumer<String> announcer,
                                Meters meters, long deadLetterMaxBytes) {
-        return new TaskServices(config, annotations, labels, detectors, annotationTopic, labeller, dora,
+        return new TaskServices(instance, config, annotations, labels, detectors, annotationTopic, labeller, dora,
                 new ConcurrentLinkedQueue<>(), events, announcer, meters, deadLetterMaxBytes,
                 ConcurrentHashMap.newKeySet());
     }

@@ -40,27 +40,28 @@ class BenchStreamCommandTest {
                 "latency produce -> statistics,", "peak RSS:")) {
             assertTrue(out.contains(line), "missing '" + line + "' in:\n" + out);
         }
-        // The timed analyzer's archive: sample ids 0 .. 2047, each once, in contiguous segments.
-        Path layer;
+        // The timed analyzer's archive: sample ids 0 .. 2047, each once, over the layers (one per partition).
+        List<Path> layers;
         try (Stream<Path> s = Files.walk(tmp)) {
-            layer = s.filter(p -> p.endsWith("manifest.json") && p.toString().contains("/analyzer/"))
-                    .findFirst().orElseThrow(() -> new AssertionError("no archive manifest under " + tmp)).getParent();
+            layers = s.filter(p -> p.endsWith("manifest.json") && p.toString().contains("/analyzer/"))
+                    .map(Path::getParent).toList();
         }
-        JsonNode manifest = new ObjectMapper().readTree(layer.resolve("manifest.json").toFile());
+        assertTrue(!layers.isEmpty(), "no archive manifest under " + tmp);
         long rows = 0;
-        for (JsonNode seg : manifest.get("segments")) {
-            rows += seg.get("rows").longValue();
-        }
-        assertTrue(rows >= 2048, "archived rows " + rows + " (the latency phase may add its own)");
         java.util.BitSet seen = new java.util.BitSet();
-        for (JsonNode seg : manifest.get("segments")) {
-            try (io.jhdf.HdfFile f = new io.jhdf.HdfFile(layer.resolve(seg.get("file").textValue()))) {
-                for (long id : (long[]) f.getDatasetByPath("sample_id").getData()) {
-                    assertTrue(!seen.get((int) id), "sample " + id + " archived twice");
-                    seen.set((int) id);
+        for (Path layer : layers) {
+            JsonNode manifest = new ObjectMapper().readTree(layer.resolve("manifest.json").toFile());
+            for (JsonNode seg : manifest.get("segments")) {
+                rows += seg.get("rows").longValue();
+                try (io.jhdf.HdfFile f = new io.jhdf.HdfFile(layer.resolve(seg.get("file").textValue()))) {
+                    for (long id : (long[]) f.getDatasetByPath("sample_id").getData()) {
+                        assertTrue(!seen.get((int) id), "sample " + id + " archived twice");
+                        seen.set((int) id);
+                    }
                 }
             }
         }
+        assertTrue(rows >= 2048, "archived rows " + rows + " (the latency phase may add its own)");
         // The latency phase appends its own records, with the ids that follow.
         assertTrue(seen.nextClearBit(0) >= 2048, "sample " + seen.nextClearBit(0) + " is not archived");
     }
