@@ -84,12 +84,17 @@ public final class ServeCommand implements Callable<Integer> {
                 stopped.countDown();
             }
         }, "neurowatch-serve-shutdown"));
-        analyzer.start();
+        // The HTTP server first: the analyzer tells its group the bound port, so any instance answers for any layer.
+        String advertised = cfg.streams().advertisedUrl();
         if (httpSettings.enabled()) {
             server.set(AnalyzerHttp.start(analyzer, registry, httpSettings));
             System.out.printf("dashboard: %s  (API: /api/models, metrics: /metrics)%n",
                     httpSettings.url(server.get().port()));
+            if (advertised == null) {
+                advertised = hostPort(httpSettings.host(), server.get().port());
+            }
         }
+        analyzer.start(advertised);
         System.out.printf("analyzer running: consuming %s on %s, work dir %s. Ctrl-C stops it.%n",
                 cfg.topics().activations(), cfg.bootstrapServers(), cfg.workDir());
         System.out.flush();
@@ -103,5 +108,10 @@ public final class ServeCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** {@code host:port} as Kafka Streams' {@code application.server} takes it (IPv6 in brackets). */
+    static String hostPort(String host, int port) {
+        return (host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host) + ":" + port;
     }
 }

@@ -7,6 +7,7 @@ import io.neurowatch.ops.dora.DoraLayer;
 import io.neurowatch.ops.dora.DoraResultsJson;
 import io.neurowatch.ops.stream.Analyzer;
 import io.neurowatch.ops.stream.RocksDbMetrics;
+import java.util.List;
 
 /**
  * The HTTP server of a running analyzer, as {@code serve} and {@code demo} run it: dashboard data over the
@@ -32,7 +33,8 @@ public final class AnalyzerHttp implements AutoCloseable {
     }
 
     /**
-     * Builds and starts the server. Call after {@link Analyzer#start()}.
+     * Builds and starts the server; before {@link Analyzer#start(String)}, so that the analyzer can advertise the
+     * bound port to its group.
      *
      * @throws IllegalArgumentException if the settings break the security rules (docs/http.md)
      */
@@ -48,6 +50,18 @@ public final class AnalyzerHttp implements AutoCloseable {
                     .readiness(() -> analyzer.failure() == null ? Readiness.up()
                             : Readiness.notReady(String.valueOf(analyzer.failure())))
                     .labels(analyzer::currentLabels).alerts(analyzer.events()).data(data).renders(renders)
+                    .group(new GroupView() {
+                        @Override
+                        public java.util.Optional<java.net.URI> ownerOf(String model, String layer) {
+                            return analyzer.ownerOf(model, layer).map(h -> java.net.URI.create("http://" + h + "/"));
+                        }
+
+                        @Override
+                        public List<java.net.URI> peers() {
+                            return analyzer.peers().stream().map(h -> java.net.URI.create("http://" + h + "/"))
+                                    .toList();
+                        }
+                    })
                     .build().start();
             RocksDbMetrics.bind(registry, analyzer::statisticsStores);
             analyzer.onDoraResult(r -> publishDora(r, dora, s.resultsDir()));

@@ -24,14 +24,22 @@ final class DashboardApi {
     record Answer(int status, String contentType, byte[] body) {
     }
 
+    /** Set on a request another instance forwarded: answer from local data only. */
+    static final String LOCAL = "local";
+
     private final DashboardData data;
     private final RenderDirectory renders;
     private final RecentAlerts alerts;
+    private final GroupView group;
+    private final GroupForwarder forwarder;
 
-    DashboardApi(DashboardData data, RenderDirectory renders, RecentAlerts alerts) {
+    DashboardApi(DashboardData data, RenderDirectory renders, RecentAlerts alerts, GroupView group,
+                 GroupForwarder forwarder) {
         this.data = data;
         this.renders = renders;
         this.alerts = alerts;
+        this.group = group;
+        this.forwarder = forwarder;
     }
 
     /** Whether a decoded path is one of these endpoints (any method); others are someone else's or 404. */
@@ -57,9 +65,17 @@ final class DashboardApi {
 
     /** @param p a path for which {@link #handles} is true */
     Answer answer(List<String> p, Map<String, List<String>> query) throws JsonProcessingException {
+        boolean local = query.containsKey(LOCAL);
+        if (!local && p.size() >= 4 && (p.get(1).equals("layers") || p.get(1).equals("neurons")
+                || p.get(1).equals("atlas"))) {
+            var owner = group.ownerOf(p.get(2), p.get(3));
+            if (owner.isPresent()) {
+                return forwarder.get(owner.get(), p);
+            }
+        }
         switch (p.get(1)) {
             case "models":
-                return json(DashboardJson.models(data.layers()));
+                return local ? json(DashboardJson.models(data.layers())) : json(DashboardJson.models(groupLayers()));
             case "layers":
                 return found(data.neurons(p.get(2), p.get(3)).map(rows -> DashboardJson.neurons(p.get(2), p.get(3),
                         rows)));
@@ -78,6 +94,21 @@ final class DashboardApi {
             default:
                 return notFound();
         }
+    }
+
+    /** This instance's layers and every peer's (each answering for its own), the owner's entry where both do. */
+    private List<DashboardData.LayerInfo> groupLayers() {
+        java.util.Map<String, DashboardData.LayerInfo> byKey = new java.util.TreeMap<>();
+        for (DashboardData.LayerInfo l : data.layers()) {
+            byKey.put(l.model() + "\u0000" + l.layer(), l);
+        }
+        for (java.net.URI peer : group.peers()) {
+            for (DashboardData.LayerInfo l : forwarder.layers(peer)) {
+                byKey.merge(l.model() + "\u0000" + l.layer(), l, (mine, theirs) -> theirs.samples() > mine.samples()
+                        ? theirs : mine);
+            }
+        }
+        return new java.util.ArrayList<>(byKey.values());
     }
 
     private Answer recentAlerts(Map<String, List<String>> query) throws JsonProcessingException {

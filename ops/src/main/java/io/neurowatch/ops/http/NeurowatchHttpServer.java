@@ -73,6 +73,8 @@ public final class NeurowatchHttpServer implements AutoCloseable {
     private final InetAddress bindAddress;
     private final int requestedPort;
     private final byte[] tokenDigest;
+    /** Kept to forward requests to the group's other instances, which share it. */
+    private final String token;
     private final PrometheusMeterRegistry registry;
     private final boolean bindJvmMetrics;
     private final Supplier<Readiness> readiness;
@@ -81,6 +83,7 @@ public final class NeurowatchHttpServer implements AutoCloseable {
     private final Duration heartbeat;
     private final StaticResources dashboard;
     private final DashboardData data;
+    private final GroupView group;
     private final RenderDirectory renders;
 
     private DisposableServer server;
@@ -116,6 +119,7 @@ public final class NeurowatchHttpServer implements AutoCloseable {
         this.host = b.host;
         this.requestedPort = b.port;
         this.tokenDigest = hasToken ? sha256(b.bearerToken.strip()) : null;
+        this.token = hasToken ? b.bearerToken.strip() : null;
         this.registry = b.registry != null ? b.registry : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         this.bindJvmMetrics = b.bindJvmMetrics;
         this.readiness = b.readiness;
@@ -125,6 +129,7 @@ public final class NeurowatchHttpServer implements AutoCloseable {
         this.dashboard = new StaticResources("dashboard", NeurowatchHttpServer.class.getClassLoader());
         this.data = b.data;
         this.renders = b.renders;
+        this.group = b.group;
     }
 
     public static Builder builder() {
@@ -140,7 +145,7 @@ public final class NeurowatchHttpServer implements AutoCloseable {
             jvmMetrics = JvmMetricsBinding.bind(registry);
         }
         recentAlerts = new RecentAlerts(alerts, RECENT_ALERTS);
-        api = new DashboardApi(data, renders, recentAlerts);
+        api = new DashboardApi(data, renders, recentAlerts, group, new GroupForwarder(token));
         try {
             server = HttpServer.create()
                     .bindAddress(() -> new InetSocketAddress(bindAddress, requestedPort))
@@ -439,6 +444,7 @@ public final class NeurowatchHttpServer implements AutoCloseable {
         private Duration heartbeat = Duration.ofSeconds(15);
         private DashboardData data = DashboardData.none();
         private RenderDirectory renders = RenderDirectory.none();
+        private GroupView group = GroupView.alone();
 
         private Builder() {
         }
@@ -508,6 +514,15 @@ public final class NeurowatchHttpServer implements AutoCloseable {
         /** What the dashboard pages and their API show; called per request, off the event loop. Default: nothing. */
         public Builder data(DashboardData data) {
             this.data = Objects.requireNonNull(data, "data");
+            return this;
+        }
+
+        /**
+         * The other instances of the analyzer's group: a layer another instance owns is answered by it (the request
+         * is forwarded), and {@code /api/models} lists every instance's layers; default alone.
+         */
+        public Builder group(GroupView group) {
+            this.group = Objects.requireNonNull(group, "group");
             return this;
         }
 

@@ -78,6 +78,7 @@ public final class Analyzer implements AutoCloseable {
     private Admin admin;
     private volatile Throwable failure;
     private volatile KafkaStreams.State state = KafkaStreams.State.CREATED;
+    private String advertised;
 
     /** @param announcer receives one human line per label run and per label change (the demo prints them) */
     public Analyzer(AnalyzerConfig config, MeterRegistry metrics, Consumer<String> announcer) {
@@ -94,7 +95,17 @@ public final class Analyzer implements AutoCloseable {
      *
      * @throws IOException if the work dir cannot be created or a topic cannot be created or read
      */
-    public synchronized void start() throws IOException {
+    public void start() throws IOException {
+        start(config.streams().advertisedUrl());
+    }
+
+    /**
+     * As {@link #start()}, telling the group where this instance's HTTP API answers ({@code host:port}, or null
+     * for none), so that the other instances can forward requests for the layers it owns; overrides
+     * {@code streams.advertised-url}.
+     */
+    public synchronized void start(String advertisedHostPort) throws IOException {
+        this.advertised = advertisedHostPort;
         Files.createDirectories(config.workDir());
         admin = Admin.create(config.kafka().clientConfig());
         long deadLetterMax = createTopics();
@@ -166,8 +177,8 @@ public final class Analyzer implements AutoCloseable {
         if (s.instanceId() != null) {
             p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), s.instanceId());
         }
-        if (s.advertisedUrl() != null) {
-            p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, s.advertisedUrl());
+        if (advertised != null) {
+            p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, advertised);
         }
         // A dead letter as large as the largest accepted record, plus its headers.
         p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
@@ -316,6 +327,42 @@ public final class Analyzer implements AutoCloseable {
         }
         LOG.warn("not every task of this instance is running: {} assigned, {} running, state {}", assigned,
                 services.running().size(), state);
+    }
+
+    /**
+     * Where the instance that owns a layer answers over HTTP ({@code host:port}), when that is another instance of
+     * the group; empty when it is this one, or nobody is known to own it yet.
+     */
+    public java.util.Optional<String> ownerOf(String model, String layer) {
+        KafkaStreams s = streams;
+        if (s == null || advertised == null || state != KafkaStreams.State.RUNNING) {
+            return java.util.Optional.empty();
+        }
+        try {
+            var md = s.queryMetadataForKey(LayerStateStore.NAME, (model + "/" + layer).getBytes(
+                    StandardCharsets.UTF_8), new org.apache.kafka.common.serialization.ByteArraySerializer());
+            if (md == null || md.activeHost() == null || md.activeHost().port() < 0) {
+                return java.util.Optional.empty();
+            }
+            String owner = md.activeHost().host() + ":" + md.activeHost().port();
+            return owner.equals(advertised) ? java.util.Optional.empty() : java.util.Optional.of(owner);
+        } catch (RuntimeException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    /** Where the group's other instances answer over HTTP ({@code host:port} each). */
+    public List<String> peers() {
+        KafkaStreams s = streams;
+        if (s == null || advertised == null) {
+            return List.of();
+        }
+        try {
+            return s.metadataForAllStreamsClients().stream().map(m -> m.hostInfo().host() + ":" + m.hostInfo().port())
+                    .filter(h -> !h.equals(advertised) && !h.endsWith(":-1")).distinct().toList();
+        } catch (RuntimeException e) {
+            return List.of();
+        }
     }
 
     /** The latest label of every neuron and method the group published (committed), from any instance. */

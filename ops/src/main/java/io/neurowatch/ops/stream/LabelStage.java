@@ -130,6 +130,7 @@ final class LabelStage {
         clipStage.checkpoint();
         List<ArchiveWindow> windows = archive.windows(settings, settings.concepts());
         Map<String, StreamingTopK.Snapshot> heaps = clipStage.snapshots();
+        LOG.info("label run starting over {} layers", windows.size() + heaps.size());
         CompletableFuture<Run> work = CompletableFuture.supplyAsync(() -> run(windows, heaps), labeller);
         // The windows pin their segments until the run is over, also when its task closed meanwhile.
         work.whenComplete((r, e) -> closeWindows(windows));

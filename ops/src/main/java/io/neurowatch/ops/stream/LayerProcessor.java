@@ -167,10 +167,11 @@ final class LayerProcessor implements Processor<byte[], byte[], Void, Void> {
             if (state.archive().features(f.model(), f.layer()) == 0) {
                 continue;
             }
-            it.remove();
             List<byte[]> json = alerts.registerInfected(f.model(), f.version(), f.layer(), f.neurons(), f.nof(),
                     state.statisticsStore(), nowMillis);
             services.meters().infectedAlerts().increment(json.size());
+            // Taken only now: whoever waits for the result (reportInfected) then finds the detectors registered.
+            it.remove();
         }
     }
 
