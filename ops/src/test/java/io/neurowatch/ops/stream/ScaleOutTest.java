@@ -128,6 +128,34 @@ class ScaleOutTest {
         return h == null ? "?" : new String(h.value(), StandardCharsets.UTF_8);
     }
 
+    /**
+     * Every instance's API lists the group's six layers and serves each layer's neuron table, the layers it does not
+     * own forwarded to their owner: statistics over all n samples, D neurons.
+     */
+    private static void assertAnyInstanceAnswersForEveryLayer(List<AnalyzerProcess> instances, List<String> layers,
+                                                             int n) throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        for (AnalyzerProcess p : instances) {
+            java.net.URI base = p.httpBase();
+            Map<String, Long> samples = new HashMap<>();
+            JsonNode models = JSON.readTree(http.send(java.net.http.HttpRequest.newBuilder(base.resolve("/api/models"))
+                    .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body());
+            for (JsonNode l : models.get("models").get(0).get("layers")) {
+                samples.put(l.get("layer").asText(), l.get("samples").asLong());
+            }
+            for (String layer : layers) {
+                assertEquals(n, samples.getOrDefault(layer, -1L), base + " lists " + layer + " with its samples: "
+                        + models);
+                var r = http.send(java.net.http.HttpRequest.newBuilder(base.resolve("/api/layers/m/" + layer
+                        + "/neurons")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, r.statusCode(), base + " answers for " + layer + ": " + r.body());
+                JsonNode rows = JSON.readTree(r.body()).get("neurons");
+                assertEquals(D, rows.size());
+                assertEquals(n, rows.get(0).get("samples").asLong(), layer + " neuron 0 at " + base);
+            }
+        }
+    }
+
     /** When an instance owned a task: from its "task 0_p running" log line to "task 0_p closed" (or its kill). */
     private record Ownership(long pid, String task, long from, long to) {
     }
@@ -242,8 +270,9 @@ class ScaleOutTest {
         List<AnalyzerProcess> instances = new ArrayList<>();
         try {
             for (int i = 0; i < 3; i++) {
-                instances.add(AnalyzerProcess.start(broker.bootstrapServers(), work.resolve("i" + i),
-                        settings(group)));
+                Map<String, String> s = settings(group);
+                s.put("http.port", "0");
+                instances.add(AnalyzerProcess.start(broker.bootstrapServers(), work.resolve("i" + i), s));
             }
             long deadline = System.nanoTime() + Duration.ofSeconds(240).toNanos();
             Map<String, JsonNode> labels = Map.of();
@@ -267,6 +296,7 @@ class ScaleOutTest {
                     "the instances shared the work");
             assertNoChangeWithoutNewSamples(TopicReader.records(client, group + ".events", 1,
                     Duration.ofSeconds(10)));
+            assertAnyInstanceAnswersForEveryLayer(instances, layers, n);
             for (AnalyzerProcess p : instances) {
                 assertTrue(p.stop(), "graceful stop: " + p.logTail(20));
             }

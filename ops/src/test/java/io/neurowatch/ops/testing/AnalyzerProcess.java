@@ -70,6 +70,22 @@ public final class AnalyzerProcess implements AutoCloseable {
         return work;
     }
 
+    /** The base URI of the instance's HTTP API (started with {@code http.port=0}), from its log; waits up to 60 s. */
+    public java.net.URI httpBase() throws IOException, InterruptedException {
+        java.util.regex.Pattern p = java.util.regex.Pattern.compile("dashboard: (http://[^ /]+/)");
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            for (String line : Files.readAllLines(log())) {
+                java.util.regex.Matcher m = p.matcher(line);
+                if (m.find()) {
+                    return java.net.URI.create(m.group(1));
+                }
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("no dashboard URL in " + log() + ":\n" + logTail(20));
+    }
+
     public Path log() {
         return work.resolve("serve.log");
     }
