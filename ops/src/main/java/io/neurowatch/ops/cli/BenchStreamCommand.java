@@ -27,6 +27,7 @@ import java.util.concurrent.Callable;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import reactor.core.publisher.Flux;
@@ -109,6 +110,7 @@ public final class BenchStreamCommand implements Callable<Integer> {
             try (KafkaTopics topics = new KafkaTopics(client)) {
                 topics.createIfMissing(TopicSpec.of("bench.act", 3)).block(Duration.ofSeconds(30));
                 topics.createIfMissing(TopicSpec.of("bench.warmup", 3)).block(Duration.ofSeconds(30));
+                topics.createIfMissing(TopicSpec.of("bench.live", 3)).block(Duration.ofSeconds(30));
             }
             int warmupRecords = (warmupSamples + batch - 1) / batch;
             long bytes;
@@ -156,19 +158,24 @@ public final class BenchStreamCommand implements Callable<Integer> {
             System.out.printf("ceiling again: %,.0f samples/s; ratio of the analyzer to the mean ceiling (%,.0f): "
                     + "%.2f%n", ceiling2, mean, t.rate() / mean);
 
-            // Latency: a fresh analyzer (it resumes at the end of the topic) under a paced live stream, so the
-            // figure is produce -> statistics time without the backlog of the throughput phase.
+            // Latency: a fresh analyzer on its own empty topic under a paced live stream, so the figure is
+            // produce -> statistics time without the backlog (or the state) of the throughput phase.
             SimpleMeterRegistry registry = new SimpleMeterRegistry();
-            try (Analyzer analyzer = new Analyzer(cfg, registry, s -> { });
+            try (Analyzer analyzer = new Analyzer(config(broker, run.resolve("live-analyzer"), "bench.live"),
+                    registry, s -> { });
                  KafkaRecordSink sink = new KafkaRecordSink(client)) {
                 analyzer.start();
-                Thread.sleep(3000);
+                long ready = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                while (analyzer.streamsState() != KafkaStreams.State.RUNNING && System.nanoTime() < ready) {
+                    Thread.sleep(20);
+                }
+                Thread.sleep(1000); // past the first poll of the assigned partitions
                 Timer latency = registry.get("neurowatch.ingest.latency").timer();
                 int live = Math.max(1, latencyRate * 10 / batch);
                 long start = System.nanoTime();
                 Random rnd = new Random(2);
                 for (int i = 0; i < live; i++) {
-                    produce(sink, "bench.act", records + i, 1, rnd);
+                    produce(sink, "bench.live", i, 1, rnd);
                     long due = start + (long) ((i + 1) * (double) batch / latencyRate * 1e9);
                     long wait = due - System.nanoTime();
                     if (wait > 0) {
@@ -195,7 +202,9 @@ public final class BenchStreamCommand implements Callable<Integer> {
 
     private AnalyzerConfig config(EmbeddedKafkaBroker broker, Path dir, String topic) {
         String t = topic + ".";
+        // A group per run: each run starts from the beginning of its topic, as a fresh group does.
         AnalyzerConfig c = AnalyzerConfig.defaults(broker.bootstrapServers(), dir)
+                .with(KafkaSettings.GROUP_ID, "bench-" + dir.getFileName())
                 .with(KafkaSettings.ACTIVATIONS, topic).withTopicPrefix(t)
                 .withClientProperty("max.partition.fetch.bytes", String.valueOf(FETCH_BYTES))
                 .with(StatisticsSettings.TRACK_CONCEPTS, concepts > 0)

@@ -79,6 +79,16 @@ final class LabelStage {
         this.announcer = announcer;
     }
 
+    /**
+     * Whether the task started with data (its state was restored, here or on a previous owner): then it labels once
+     * at its first tick, so a run its previous owner had in flight is not lost. A task that starts empty waits for
+     * its schedule.
+     */
+    void startedWithData(boolean restored) {
+        // Without a schedule (every-samples 0, no interval) only requests label, and a request is not carried over.
+        firstRunDone = !restored || (settings.everySamples() <= 0 && settings.interval() == null);
+    }
+
     /** New samples (or annotations) that count towards the next run. */
     void counted(long samples) {
         samplesSinceRun += samples;
@@ -101,17 +111,14 @@ final class LabelStage {
     void tick(ArchiveStage archive, ClipStage clipStage, boolean hasData, long nowMillis) throws IOException {
         collect();
         if (!hasData) {
-            // Nothing to label: a request is served as it is, and a later first batch waits for the schedule.
-            firstRunDone = true;
+            // Nothing to label: a request is served as it is.
             completed = Math.max(completed, requested);
             return;
         }
         if (inFlight != null) {
             return;
         }
-        // A task that starts with data (restored, or moved here) labels once at its first tick: a run its
-        // previous owner had in flight is not lost. One that starts empty waits for its schedule.
-        boolean due = (!firstRunDone && hasData)
+        boolean due = !firstRunDone
                 || requested > completed
                 || (settings.everySamples() > 0 && samplesSinceRun >= settings.everySamples())
                 || (settings.interval() != null && samplesSinceRun > 0
@@ -187,6 +194,9 @@ final class LabelStage {
                         names(joined.labels().concepts()), System.currentTimeMillis()));
                 layers++;
             } catch (IOException | RuntimeException e) {
+                if (closed) {
+                    break; // interrupted by the shutdown of its closed task: nothing is published anyway
+                }
                 LOG.error("labelling {} failed", w.layer(), e);
             }
         }

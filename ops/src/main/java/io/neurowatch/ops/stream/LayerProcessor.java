@@ -57,6 +57,7 @@ final class LayerProcessor implements Processor<byte[], byte[], Void, Void> {
         alerts = new AlertStage(config.alerts(), publishedDetectors(), outputs);
         labels = new LabelStage(config.labels(), config.clip(), services.labeller(), services.labels(),
                 services.annotations(), outputs, services.announcer());
+        labels.startedWithData(!state.archive().archive().layers().isEmpty());
         context.schedule(TICK, PunctuationType.WALL_CLOCK_TIME, this::tick);
         services.running().add(this);
         LOG.info("task {} running ({} records restored into its state)", state.task(), state.restoredRecords());

@@ -150,7 +150,7 @@ final class LayerStateStore implements StateStore {
     List<Long> tick(Instant now) throws IOException {
         archive.tick(now);
         statistics.applyRetention(config.archive(), now.toEpochMilli());
-        return statistics.write();
+        return statistics.writeIfDue(now.toEpochMilli());
     }
 
     /** The late-annotation join pass (see {@link StatisticsStage#joinLate}). */

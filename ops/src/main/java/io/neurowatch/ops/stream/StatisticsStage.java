@@ -50,6 +50,10 @@ final class StatisticsStage implements AutoCloseable {
     static final long WRITE_VALUES = 16L << 20;
     /** Arrivals a late-join pass reads per partition, bounding the work of one pass. */
     static final int JOIN_BATCH = 50_000;
+    /** No record for this long: the stream has caught up, and pending statistics are written for latency. */
+    static final long IDLE_MILLIS = 20;
+    /** Pending statistics wait at most this long, also while records keep coming. */
+    static final long MAX_PENDING_MILLIS = 1_000;
 
     private final StatisticsSettings settings;
     private final LabelSettings labels;
@@ -65,6 +69,8 @@ final class StatisticsStage implements AutoCloseable {
     /** The cursor as the store holds it: the next offset per partition. */
     private final Map<Integer, Long> storedCursor = new HashMap<>();
     private boolean cursorReady;
+    private long lastApplyMillis;
+    private long firstPendingMillis;
     private boolean windowFilled;
 
     private StatisticsStage(StatisticsSettings settings, LabelSettings labels, StatisticsStore store,
@@ -149,11 +155,31 @@ final class StatisticsStage implements AutoCloseable {
     }
 
     private void consumed(SourceOffset pos) throws IOException {
+        long now = System.currentTimeMillis();
+        if (pending.isEmpty()) {
+            firstPendingMillis = now;
+        }
+        lastApplyMillis = now;
         pending.consumed(pos);
         next.merge(pos.sourcePartition(), pos.offset() + 1, Math::max);
         if (pending.values() >= WRITE_VALUES) {
             write();
         }
+    }
+
+    /**
+     * At a tick: writes what is pending when the stream seems caught up (no record for {@value #IDLE_MILLIS} ms) or
+     * the oldest pending record waited {@value #MAX_PENDING_MILLIS} ms. Behind, records keep coming and their
+     * statistics accumulate up to {@link #WRITE_VALUES}: fewer, larger writes are what drains a backlog.
+     */
+    List<Long> writeIfDue(long nowMillis) {
+        if (pending.isEmpty() && !cursorAdvanced()) {
+            return List.of();
+        }
+        if (nowMillis - lastApplyMillis >= IDLE_MILLIS || nowMillis - firstPendingMillis >= MAX_PENDING_MILLIS) {
+            return write();
+        }
+        return List.of();
     }
 
     /**

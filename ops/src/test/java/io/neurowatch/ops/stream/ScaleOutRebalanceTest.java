@@ -69,43 +69,49 @@ class ScaleOutRebalanceTest {
         int d = 96;
         PlantedConcepts data = PlantedConcepts.generate(3, n, 30, d, 2.5);
         List<AnalyzerProcess> instances = new ArrayList<>();
+        AnalyzerProcess owner;
         try (KafkaRecordSink sink = new KafkaRecordSink(new HashMap<>(client))) {
             AnalyzerProcess a = AnalyzerProcess.start(broker.bootstrapServers(), work.resolve("a"), settings);
             instances.add(a);
             Replayer.replay(data.activations(), data.labels(), 0, n - 500, Replayer.Options.of("m", "wide",
                     group + ".act").withBatchSize(500), sink, x -> { });
-            // A labels what it has; then B joins (idle: one layer, and A keeps its partition).
+            // A labels what it has; then B joins. One of the two tasks holds the layer; the group may give either
+            // to B, so the layer's owner is whichever instance starts the next run.
             Waits.await(() -> count(a, "label run:") >= 1, Duration.ofSeconds(180), "a first run on A");
             AnalyzerProcess b = AnalyzerProcess.start(broker.bootstrapServers(), work.resolve("b"), settings);
             instances.add(b);
             Waits.await(() -> count(b, "task ") >= 1, Duration.ofSeconds(60), "B in the group");
             Thread.sleep(3000);
-            // The last samples make A start another run; while it is in flight, A leaves (a graceful stop: the
-            // group moves the partition to B at once).
-            int before = count(a, "label run starting");
+            // The last samples make the owner start another run; while it is in flight, the owner leaves (a
+            // graceful stop: the group moves the partition to the other instance at once).
+            int beforeA = count(a, "label run starting");
+            int beforeB = count(b, "label run starting");
             Replayer.replay(data.activations(), data.labels(), n - 500, n, Replayer.Options.of("m", "wide",
                     group + ".act").withBatchSize(500), sink, x -> { });
-            Waits.await(() -> count(a, "label run starting") > before, Duration.ofSeconds(30), "A's run started");
-            int finished = count(a, "label run:");
-            assertTrue(a.stop(), "graceful stop of A");
-            assertEquals(finished, count(a, "label run:"), "A's run was still in flight when A left: "
-                    + a.logTail(20));
+            Waits.await(() -> count(a, "label run starting") > beforeA || count(b, "label run starting") > beforeB,
+                    Duration.ofSeconds(30), () -> "a run started; A: " + a.logTail(30) + "\nB: " + b.logTail(30));
+            owner = count(a, "label run starting") > beforeA ? a : b;
+            AnalyzerProcess other = owner == a ? b : a;
+            int finished = count(owner, "label run:");
+            assertTrue(owner.stop(), "graceful stop of the owner");
+            assertEquals(finished, count(owner, "label run:"), "the owner's run was still in flight when it left: "
+                    + owner.logTail(20));
 
-            // B runs it over every sample.
+            // The other instance runs it over every sample.
             Waits.await(() -> complete(client, group, d, n), Duration.ofSeconds(180),
-                    "B's labels over all " + n + " samples; " + b.logTail(20));
-            assertTrue(b.stop(), "graceful stop of B");
+                    () -> "labels over all " + n + " samples from the remaining instance; " + other.logTail(20));
+            assertTrue(other.stop(), "graceful stop of the remaining instance");
         } finally {
             instances.forEach(AnalyzerProcess::close);
         }
-        String aName = instances.get(0).pid() + "";
+        String ownerName = owner.pid() + "";
         List<ConsumerRecord<byte[], byte[]>> labels = TopicReader.records(client, group + ".labels", d,
                 Duration.ofSeconds(10));
         for (ConsumerRecord<byte[], byte[]> r : labels) {
             JsonNode l = JSON.readTree(r.value());
             String who = new String(r.headers().lastHeader("neurowatch.instance").value(), StandardCharsets.UTF_8);
-            if (who.endsWith("-" + aName)) {
-                assertTrue(l.get("window_samples").asLong() < n, "A published a run over the samples it was "
+            if (who.endsWith("-" + ownerName)) {
+                assertTrue(l.get("window_samples").asLong() < n, "the owner published a run over the samples it was "
                         + "labelling when it left: " + l);
             }
         }
