@@ -6,6 +6,7 @@ import io.neurowatch.core.config.SettingsTable;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 
 /**
  * Everything the streaming analyzer needs, as one immutable snapshot: one settings record per stage, each read off
@@ -57,6 +58,14 @@ public record AnalyzerConfig(Path workDir, SettingValues values, KafkaSettings k
     /** A copy with one key changed, validated as the same key in a settings file would be. */
     public <T> AnalyzerConfig with(Setting<T> setting, T value) {
         return from(workDir, values.with(setting, value));
+    }
+
+    /**
+     * A copy with several keys changed at once and validated together, for keys that need each other
+     * ({@code model.path} with {@code model.id} and {@code model.layer}).
+     */
+    public AnalyzerConfig with(UnaryOperator<SettingValues> change) {
+        return from(workDir, change.apply(values));
     }
 
     /** A copy with a {@code kafka.*} client property set. */
